@@ -57,8 +57,14 @@ def create_app(settings: Settings | None = None, *, recommender: RecommenderServ
         start = time.perf_counter()
         response = await call_next(request)
         response.headers["x-request-id"] = rid
-        log.info("%s %s %s %.1fms rid=%s", request.method, request.url.path, response.status_code,
-                 (time.perf_counter() - start) * 1000, rid)
+        log.info(
+            "%s %s %s %.1fms rid=%s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - start) * 1000,
+            rid,
+        )
         return response
 
     errors.install(app)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -20,8 +19,11 @@ from catalogue.db import make_engine, unit_of_work
 from catalogue.errors import DomainError
 from catalogue.seed import load_seed
 
-app = typer.Typer(help="工业低碳技术库 lowcarbon: catalogue, recommender and service.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="工业低碳技术库 lowcarbon: catalogue, recommender and service.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 
 
 def _fail(message: str) -> None:
@@ -51,7 +53,7 @@ def _is_empty(url: str) -> bool:
         if not inspect(engine).has_table("section"):
             return True
         with Session(engine) as session:
-            return queries.stats(session)["sections"] == 0
+            return bool(queries.stats(session)["sections"] == 0)
     finally:
         engine.dispose()
 
@@ -142,7 +144,7 @@ def reindex() -> None:
     import shutil
 
     settings = _settings()
-    shutil.rmtree(settings.data_dir / "vectors", ignore_errors=True)
+    shutil.rmtree(settings.resolved_vectors_dir(), ignore_errors=True)
     status = _service(settings).status()
     typer.echo(f"索引已重建：{status['technologies']} 项技术，模式 {status['mode']}，用时 {status['build_seconds']} s")
 
@@ -178,7 +180,8 @@ def recommend(
 @app.command()
 def evaluate(file: Path) -> None:
     """recall@5, hit@3 and nDCG@10 on labelled profiles (JSONL) for the hybrid and each part alone."""
-    from recommender.evaluation import evaluate as run, load_profiles
+    from recommender.evaluation import evaluate as run
+    from recommender.evaluation import load_profiles
     from recommender.types import Profile
 
     try:
@@ -189,6 +192,7 @@ def evaluate(file: Path) -> None:
     modes = ["hybrid", "lexical", "dense", "names"] if index.embedder is not None else ["lexical", "names"]
     labels = {"hybrid": "hybrid", "lexical": "lexical-only", "dense": "dense-only", "names": "taxonomy-names"}
     for mode in modes:
+
         def rank(p, mode=mode):  # type: ignore[no-untyped-def]
             profile = Profile(industry=p.industry, description=p.description)
             return [d.code for d in index.recommend(profile, mode=mode, top=10, per_direction=1).directions]
@@ -201,4 +205,4 @@ def main() -> None:  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

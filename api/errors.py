@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalogue.errors import DomainError
@@ -15,15 +15,30 @@ from catalogue.errors import DomainError
 log = logging.getLogger("lowcarbon.errors")
 PROBLEM = "application/problem+json"
 TITLES = {
-    400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 409: "Conflict", 413: "Payload too large", 415: "Unsupported media type",
-    422: "Invalid request", 429: "Too many requests", 500: "Internal server error",
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    429: "Too many requests",
+    500: "Internal server error",
 }
 
 
-def problem(request: Request, status: int, *, slug: str | None = None, title: str | None = None,
-            detail: str = "", errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+def problem(
+    request: Request,
+    status: int,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    detail: str = "",
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     title = title or TITLES.get(status, "Error")
     if not request.url.path.startswith("/api"):
         from web.render import error_page
@@ -56,13 +71,25 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
-        return problem(request, exc.status, slug=exc.slug, title=exc.title, detail=exc.detail or exc.title,
-                       errors=[e.as_dict() for e in exc.errors])
+        return problem(
+            request,
+            exc.status,
+            slug=exc.slug,
+            title=exc.title,
+            detail=exc.detail or exc.title,
+            errors=[e.as_dict() for e in exc.errors],
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        return problem(request, 422, slug="validation-error", title="Invalid request",
-                       detail="The request has invalid fields.", errors=_field_errors(exc))
+        return problem(
+            request,
+            422,
+            slug="validation-error",
+            title="Invalid request",
+            detail="The request has invalid fields.",
+            errors=_field_errors(exc),
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -55,12 +55,24 @@ class BodyLimitMiddleware:
         path = scope["path"]
         detail = f"The request body is larger than the limit of {limit} bytes."
         if path.startswith("/api"):
-            body = json.dumps({"type": "https://lowcarbon.local/problems/413", "title": "Payload too large",
-                               "status": 413, "detail": detail, "instance": path}).encode()
+            body = json.dumps(
+                {
+                    "type": "https://lowcarbon.local/problems/413",
+                    "title": "Payload too large",
+                    "status": 413,
+                    "detail": detail,
+                    "instance": path,
+                }
+            ).encode()
             ctype = b"application/problem+json"
         else:
             body = f"<!doctype html><meta charset=utf-8><title>413</title><p>请求内容过大。{detail}</p>".encode()
             ctype = b"text/html; charset=utf-8"
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -36,7 +36,7 @@ class IndexNotReady(DomainError):
 
 
 class RecommenderService:
-    def __init__(self, engine: Engine, settings: Settings, embedder: Embedder | None | str = "auto") -> None:
+    def __init__(self, engine: Engine, settings: Settings, embedder: Embedder | str | None = "auto") -> None:
         self.engine = engine
         self.settings = settings
         self._embedder_override = embedder
@@ -73,18 +73,28 @@ class RecommenderService:
             embedder = self._load_embedder()
             store = None
             if embedder is not None:
-                store = VectorStore(self.settings.data_dir / "vectors", embedder.id, embedder.dim)
+                store = VectorStore(self.settings.resolved_vectors_dir(), embedder.id, embedder.dim)
             with Session(self.engine) as session:
                 stamp = catalogue_stamp(session)
                 latest = session.exec(select(Technology.updated_at).order_by(col(Technology.updated_at).desc())).first()
-                index = HybridIndex(published_technology_docs(session), direction_docs(session),
-                                    benchmark_levels(session), embedder=embedder, store=store)
+                index = HybridIndex(
+                    published_technology_docs(session),
+                    direction_docs(session),
+                    benchmark_levels(session),
+                    embedder=embedder,
+                    store=store,
+                )
             with self._lock:
                 self._index, self._stamp, self._seen_updated_at = index, stamp, latest
                 self._build_seconds = time.perf_counter() - start
                 self._error = None
-            log.info("recommender ready: %d technologies, mode %s, %d passages encoded, %.1fs",
-                     index.size, index.mode, index.encoded_on_build, self._build_seconds)
+            log.info(
+                "recommender ready: %d technologies, mode %s, %d passages encoded, %.1fs",
+                index.size,
+                index.mode,
+                index.encoded_on_build,
+                self._build_seconds,
+            )
         except (EmbedderUnavailable, OSError, ValueError) as exc:
             self._error = str(exc)
             log.exception("recommender build failed")

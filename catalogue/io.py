@@ -24,8 +24,18 @@ from catalogue.workflow import Status
 
 FORMATS = ("json", "csv", "xlsx")
 SCALAR_COLUMNS = (
-    "code", "name_zh", "name_en", "section", "summary", "principle", "key_indicators", "applicability",
-    "maturity", "trl", "evidence_level", "provider",
+    "code",
+    "name_zh",
+    "name_en",
+    "section",
+    "summary",
+    "principle",
+    "key_indicators",
+    "applicability",
+    "maturity",
+    "trl",
+    "evidence_level",
+    "provider",
 )
 LIST_COLUMNS = ("directions", "industries", "processes", "equipment", "symptoms")
 JSON_COLUMNS = ("scale_limits", "cases", "sources")
@@ -52,6 +62,7 @@ def format_of(path: Path | str) -> str:
 
 
 # ---------------------------------------------------------------- export
+
 
 def export_items(session: Session, statuses: list[str] | None = None) -> list[dict[str, Any]]:
     stmt = select(Technology).order_by(col(Technology.code))
@@ -111,6 +122,7 @@ def export_file(session: Session, path: Path, statuses: list[str] | None = None)
 
 # ---------------------------------------------------------------- import
 
+
 def parse(content: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
     """Rows with the number a person would look for: list position for JSON, sheet line otherwise."""
     if fmt == "json":
@@ -121,7 +133,7 @@ def parse(content: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
         if isinstance(data, dict) and isinstance(data.get("items"), list):
             data = data["items"]
         if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
-            raise InvalidData("a JSON import is a list of technology objects (or {\"items\": [...]})")
+            raise InvalidData('a JSON import is a list of technology objects (or {"items": [...]})')
         return [(i, item) for i, item in enumerate(data, start=1)]
     if fmt == "csv":
         try:
@@ -183,9 +195,7 @@ def _unflatten(row: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def validate_rows(
-    session: Session, rows: list[tuple[int, dict[str, Any]]]
-) -> list[tuple[TechnologyRecord, str]]:
+def validate_rows(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[TechnologyRecord, str]]:
     """Every row checked; raises InvalidData naming each bad row and field, else returns the records."""
     errors: list[FieldError] = []
     out: list[tuple[TechnologyRecord, str]] = []
@@ -204,7 +214,9 @@ def validate_rows(
                 errors.append(FieldError(loc, err["msg"], row_number))
             continue
         if record.code in seen:
-            errors.append(FieldError("code", f"duplicate code '{record.code}' (also row {seen[record.code]})", row_number))
+            errors.append(
+                FieldError("code", f"duplicate code '{record.code}' (also row {seen[record.code]})", row_number)
+            )
         seen[record.code] = row_number
         errors += reference_errors(session, record, row_number)
         out.append((record, status))
@@ -226,9 +238,14 @@ def import_records(
             continue
         counts["updated" if tech is not None else "created"] += 1
         if tech is None:
-            tech = Technology(code=record.code, name_zh=record.name_zh, section_code=record.section,
-                              maturity=record.maturity.value, evidence_level=record.evidence_level.value,
-                              record=wanted)
+            tech = Technology(
+                code=record.code,
+                name_zh=record.name_zh,
+                section_code=record.section,
+                maturity=record.maturity.value,
+                evidence_level=record.evidence_level.value,
+                record=wanted,
+            )
         changed_content = tech.record != wanted or tech.id is None
         apply_record(session, tech, record)
         if status == Status.PUBLISHED.value and (changed_content or tech.status != status):

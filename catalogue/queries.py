@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func
-from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from catalogue.models import (
@@ -68,11 +67,11 @@ def _tagged(kind: str, value: str) -> Any:
     )
 
 
-def _filtered(stmt: Select[Any], f: TechnologyFilters) -> Select[Any]:
+def _filtered(stmt: Any, f: TechnologyFilters) -> Any:
     if f.statuses:
         stmt = stmt.where(col(Technology.status).in_(f.statuses))
     if f.section:
-        stmt = stmt.where(Technology.section_code == f.section)
+        stmt = stmt.where(col(Technology.section_code) == f.section)
     if f.direction:
         stmt = stmt.where(
             col(Technology.id).in_(
@@ -86,9 +85,9 @@ def _filtered(stmt: Select[Any], f: TechnologyFilters) -> Select[Any]:
     if f.process:
         stmt = stmt.where(_tagged("processes", f.process))
     if f.maturity:
-        stmt = stmt.where(Technology.maturity == f.maturity)
+        stmt = stmt.where(col(Technology.maturity) == f.maturity)
     if f.evidence_level:
-        stmt = stmt.where(Technology.evidence_level == f.evidence_level)
+        stmt = stmt.where(col(Technology.evidence_level) == f.evidence_level)
     if f.max_payback is not None:
         stmt = stmt.where(col(Technology.payback_max).is_not(None), col(Technology.payback_max) <= f.max_payback)
     if f.min_saving_rate is not None:
@@ -96,11 +95,9 @@ def _filtered(stmt: Select[Any], f: TechnologyFilters) -> Select[Any]:
             col(Technology.saving_rate_max).is_not(None), col(Technology.saving_rate_max) >= f.min_saving_rate
         )
     if f.provider:
-        stmt = stmt.where(
-            col(Technology.provider_id).in_(select(Provider.id).where(Provider.code == f.provider))
-        )
+        stmt = stmt.where(col(Technology.provider_id).in_(select(Provider.id).where(Provider.code == f.provider)))
     if f.provider_id is not None:
-        stmt = stmt.where(Technology.provider_id == f.provider_id)
+        stmt = stmt.where(col(Technology.provider_id) == f.provider_id)
     if f.q:
         # Substring match on lower-cased text: works for Chinese without word segmentation.
         for term in f.q.lower().split():
@@ -132,9 +129,7 @@ def technology_facets(session: Session, f: TechnologyFilters) -> dict[str, dict[
         ("evidence_level", Technology.evidence_level),
     ):
         rows = session.exec(
-            select(column, func.count())
-            .where(col(Technology.id).in_(select(ids.c.id)))
-            .group_by(column)
+            select(column, func.count()).where(col(Technology.id).in_(select(ids.c.id))).group_by(column)
         ).all()
         facets[name] = {str(k): int(v) for k, v in rows}
     rows = session.exec(
@@ -155,9 +150,7 @@ def technology_facets(session: Session, f: TechnologyFilters) -> dict[str, dict[
 
 
 def get_technology(session: Session, code: str) -> tuple[Technology, Provider | None] | None:
-    row = session.exec(
-        select(Technology, Provider).join(Provider, isouter=True).where(Technology.code == code)
-    ).first()
+    row = session.exec(select(Technology, Provider).join(Provider, isouter=True).where(Technology.code == code)).first()
     return (row[0], row[1]) if row else None
 
 

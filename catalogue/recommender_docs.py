@@ -18,13 +18,23 @@ def _figure(data: dict[str, object] | None) -> Figure | None:
 def technology_doc(tech: Technology) -> TechnologyDoc:
     r = tech.record
     return TechnologyDoc(
-        code=tech.code, name_zh=r["name_zh"], name_en=r.get("name_en") or "", section=r["section"],
-        directions=tuple(r["directions"]), industries=tuple(r.get("industries", [])),
-        processes=tuple(r.get("processes", [])), equipment=tuple(r.get("equipment", [])),
-        symptoms=tuple(r.get("symptoms", [])), summary=r.get("summary", ""), principle=r.get("principle", ""),
-        applicability=r.get("applicability", ""), key_indicators=r.get("key_indicators", ""),
-        saving_rate_pct=_figure(r.get("saving_rate_pct")), payback_years=_figure(r.get("payback_years")),
-        investment_wan_cny=_figure(r.get("investment_wan_cny")), annual_saving_tce=_figure(r.get("annual_saving_tce")),
+        code=tech.code,
+        name_zh=r["name_zh"],
+        name_en=r.get("name_en") or "",
+        section=r["section"],
+        directions=tuple(r["directions"]),
+        industries=tuple(r.get("industries", [])),
+        processes=tuple(r.get("processes", [])),
+        equipment=tuple(r.get("equipment", [])),
+        symptoms=tuple(r.get("symptoms", [])),
+        summary=r.get("summary", ""),
+        principle=r.get("principle", ""),
+        applicability=r.get("applicability", ""),
+        key_indicators=r.get("key_indicators", ""),
+        saving_rate_pct=_figure(r.get("saving_rate_pct")),
+        payback_years=_figure(r.get("payback_years")),
+        investment_wan_cny=_figure(r.get("investment_wan_cny")),
+        annual_saving_tce=_figure(r.get("annual_saving_tce")),
     )
 
 
@@ -36,16 +46,28 @@ def published_technology_docs(session: Session) -> list[TechnologyDoc]:
 def direction_docs(session: Session) -> list[DirectionDoc]:
     sections = {s.code: s.name_zh for s in session.exec(select(Section)).all()}
     rows = session.exec(select(Direction).order_by(col(Direction.position))).all()
-    return [DirectionDoc(d.code, d.section_code, d.name_zh, d.name_en, d.scope_zh, sections.get(d.section_code, ""))
-            for d in rows]
+    return [
+        DirectionDoc(d.code, d.section_code, d.name_zh, d.name_en, d.scope_zh, sections.get(d.section_code, ""))
+        for d in rows
+    ]
 
 
 def benchmark_levels(session: Session) -> list[BenchmarkLevel]:
     rows = session.exec(select(Benchmark).order_by(col(Benchmark.id))).all()
     return [
-        BenchmarkLevel(b.code, b.product, b.indicator, b.unit, b.benchmark, b.baseline, b.lower_is_better,
-                       b.deadline.isoformat() if b.deadline else None, b.policy_document, tuple(b.directions),
-                       tuple(b.sections))
+        BenchmarkLevel(
+            b.code,
+            b.product,
+            b.indicator,
+            b.unit,
+            b.benchmark,
+            b.baseline,
+            b.lower_is_better,
+            b.deadline.isoformat() if b.deadline else None,
+            b.policy_document,
+            tuple(b.directions),
+            tuple(b.sections),
+        )
         for b in rows
     ]
 

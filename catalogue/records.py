@@ -146,9 +146,9 @@ class TechnologyRecord(BaseModel):
         for case in self.cases:
             if case.source not in known:
                 raise ValueError(f"case source '{case.source}' is not one of the sources")
-        if self.saving_rate_pct and not (0 <= self.saving_rate_pct.min and self.saving_rate_pct.max <= 100):
+        if self.saving_rate_pct and not (self.saving_rate_pct.min >= 0 and self.saving_rate_pct.max <= 100):
             raise ValueError("saving_rate_pct must lie within 0–100")
-        if self.payback_years and not (0 <= self.payback_years.min and self.payback_years.max <= 30):
+        if self.payback_years and not (self.payback_years.min >= 0 and self.payback_years.max <= 30):
             raise ValueError("payback_years must lie within 0–30")
         for name in ("annual_saving_tce", "co2_reduction_t", "investment_wan_cny"):
             figure = getattr(self, name)

@@ -126,9 +126,14 @@ def _load_technologies(session: Session, seed_dir: Path, changes: Counter[str]) 
         wanted = record.model_dump(mode="json")
         tech = session.exec(select(Technology).where(Technology.code == record.code)).first()
         if tech is None:
-            tech = Technology(code=record.code, name_zh=record.name_zh, section_code=record.section,
-                              maturity=record.maturity.value, evidence_level=record.evidence_level.value,
-                              record=wanted)
+            tech = Technology(
+                code=record.code,
+                name_zh=record.name_zh,
+                section_code=record.section,
+                maturity=record.maturity.value,
+                evidence_level=record.evidence_level.value,
+                record=wanted,
+            )
             apply_record(session, tech, record)
             publish(session, tech, note=SEED_NOTE)
             changes["technologies"] += 1
@@ -146,12 +151,7 @@ def _still_as_seeded(session: Session, tech: Technology) -> bool:
         .where(TechnologyVersion.technology_id == tech.id)
         .order_by(TechnologyVersion.version.desc())  # type: ignore[attr-defined]
     ).first()
-    return (
-        tech.status == "published"
-        and last is not None
-        and last.note == SEED_NOTE
-        and last.record == tech.record
-    )
+    return tech.status == "published" and last is not None and last.note == SEED_NOTE and last.record == tech.record
 
 
 def _float(value: str) -> float | None:

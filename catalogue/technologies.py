@@ -104,7 +104,12 @@ def publish(session: Session, tech: Technology, *, by_user: int | None = None, n
     session.flush()
     assert tech.id is not None
     version = TechnologyVersion(
-        technology_id=tech.id, version=tech.version, record=tech.record, published_at=now, published_by=by_user, note=note
+        technology_id=tech.id,
+        version=tech.version,
+        record=tech.record,
+        published_at=now,
+        published_by=by_user,
+        note=note,
     )
     session.add(version)
     session.flush()

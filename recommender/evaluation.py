@@ -24,8 +24,14 @@ def load_profiles(path: Path) -> list[LabelledProfile]:
             continue
         try:
             item = json.loads(line)
-            out.append(LabelledProfile(str(item.get("id", n)), item.get("industry"), item["description"],
-                                       {str(k): int(v) for k, v in item["relevant"].items()}))
+            out.append(
+                LabelledProfile(
+                    str(item.get("id", n)),
+                    item.get("industry"),
+                    item["description"],
+                    {str(k): int(v) for k, v in item["relevant"].items()},
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"line {n}: not a labelled profile ({exc})") from exc
     return out
@@ -43,7 +49,7 @@ def hit_at(ranked: list[str], relevant: dict[str, int], k: int) -> float:
 
 def ndcg_at(ranked: list[str], relevant: dict[str, int], k: int) -> float:
     def dcg(grades: Iterable[int]) -> float:
-        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+        return float(sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades)))
 
     ideal = dcg(sorted(relevant.values(), reverse=True)[:k])
     if ideal == 0:

@@ -294,13 +294,15 @@ class HybridIndex:
                 own_terms = _matched_terms(text, [d.name_zh, *d.scope_zh.replace("，", "、").split("、")])
                 if own_terms and mode != "dense":
                     reasons.append(Reason("lexical", "方向名称/范围匹配：" + "，".join(own_terms)))
-                techs = self._technologies_for(int(k), score, lex, dense, text, profile, per_direction,
-                                               energy, mode)
+                techs = self._technologies_for(int(k), score, lex, dense, text, profile, per_direction, energy, mode)
                 if techs:
-                    reasons.append(Reason("technology", f"最匹配的技术：{techs[0].name_zh}（匹配度 {techs[0].score:.2f}）"))
+                    reasons.append(
+                        Reason("technology", f"最匹配的技术：{techs[0].name_zh}（匹配度 {techs[0].score:.2f}）")
+                    )
                     reasons.extend(r for r in techs[0].reasons if r.kind in ("lexical", "semantic"))
-                hits.append(DirectionHit(d.code, d.name_zh, d.name_en, d.section, round(float(dir_score[k]), 4),
-                                         reasons, techs))
+                hits.append(
+                    DirectionHit(d.code, d.name_zh, d.name_en, d.section, round(float(dir_score[k]), 4), reasons, techs)
+                )
             return Recommendation(hits, assessments, energy, "hybrid" if self.embedder is not None else "lexical")
 
     def _boosts(self, profile: Profile, n: int) -> Array:
@@ -355,8 +357,16 @@ class HybridIndex:
         return reasons
 
     def _technologies_for(
-        self, k: int, score: Array, lex: Array, dense: Array, text: str,
-        profile: Profile, limit: int, energy: float | None, mode: Mode,
+        self,
+        k: int,
+        score: Array,
+        lex: Array,
+        dense: Array,
+        text: str,
+        profile: Profile,
+        limit: int,
+        energy: float | None,
+        mode: Mode,
     ) -> list[TechnologyHit]:
         members = self._m_tech[self._m_dir == k]
         members = members[np.isfinite(score[members])]
@@ -373,23 +383,43 @@ class HybridIndex:
                 reasons.append(Reason("semantic", f"语义相似度 {float(dense[i]):.2f}"))
             estimate, basis = None, None
             if energy and t.saving_rate_pct:
-                estimate = Figure(round(energy * t.saving_rate_pct.min / 100, 1),
-                                  round(energy * t.saving_rate_pct.max / 100, 1))
-                basis = (f"企业年综合能耗约 {energy:.0f} tce × 技术节能率 {t.saving_rate_pct.min:g}–"
-                         f"{t.saving_rate_pct.max:g}%（上限估算：假定技术覆盖全部所填能耗）")
-            out.append(TechnologyHit(
-                t.code, t.name_zh, t.name_en, round(float(score[i]), 4), reasons, t.saving_rate_pct, t.payback_years,
-                t.investment_wan_cny, estimate, basis,
-            ))
+                estimate = Figure(
+                    round(energy * t.saving_rate_pct.min / 100, 1), round(energy * t.saving_rate_pct.max / 100, 1)
+                )
+                basis = (
+                    f"企业年综合能耗约 {energy:.0f} tce × 技术节能率 {t.saving_rate_pct.min:g}–"
+                    f"{t.saving_rate_pct.max:g}%（上限估算：假定技术覆盖全部所填能耗）"
+                )
+            out.append(
+                TechnologyHit(
+                    t.code,
+                    t.name_zh,
+                    t.name_en,
+                    round(float(score[i]), 4),
+                    reasons,
+                    t.saving_rate_pct,
+                    t.payback_years,
+                    t.investment_wan_cny,
+                    estimate,
+                    basis,
+                )
+            )
         return out
 
     def _names_only(self, profile: Profile, assessments: list[BenchmarkAssessment], top: int) -> Recommendation:
         text = self._query_text(profile)
         s = self._names_lex.scores(text)
         order = np.argsort(-s)[:top]
-        hits = [DirectionHit(self.directions[int(k)].code, self.directions[int(k)].name_zh,
-                             self.directions[int(k)].name_en, self.directions[int(k)].section,
-                             round(float(s[k]), 4)) for k in order]
+        hits = [
+            DirectionHit(
+                self.directions[int(k)].code,
+                self.directions[int(k)].name_zh,
+                self.directions[int(k)].name_en,
+                self.directions[int(k)].section,
+                round(float(s[k]), 4),
+            )
+            for k in order
+        ]
         return Recommendation(hits, assessments, energy_tce(profile.energy), "names")
 
 

@@ -16,8 +16,12 @@ class CharTfidf:
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 3)) -> None:
         self._vectorizer = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=ngram_range, sublinear_tf=True, lowercase=True,
-            min_df=1, dtype=np.float32,
+            analyzer="char_wb",
+            ngram_range=ngram_range,
+            sublinear_tf=True,
+            lowercase=True,
+            min_df=1,
+            dtype=np.float32,
         )
         # Features x documents (CSR): a query touches only the rows of its own n-grams.
         self._inverted: sparse.csr_matrix | None = None

@@ -17,5 +17,9 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
 
 
 def error_page(request: Request, status: int, title: str, detail: str, errors: list[dict[str, Any]]) -> HTMLResponse:
-    return render(request, "error.html", {"status": status, "title": title, "detail": detail, "errors": errors},
-                  status_code=status)
+    return render(
+        request,
+        "error.html",
+        {"status": status, "title": title, "detail": detail, "errors": errors},
+        status_code=status,
+    )

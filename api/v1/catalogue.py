@@ -34,11 +34,16 @@ def list_sections(session: SessionDep) -> list[SectionOut]:
     directions = queries.list_directions(session)
     out = []
     for s in queries.list_sections(session):
-        out.append(SectionOut(
-            code=s.code, name_zh=s.name_zh, name_en=s.name_en, seed_ref=s.seed_ref,
-            direction_count=sum(1 for d in directions if d.section_code == s.code),
-            technology_count=tech_counts.get(s.code, 0),
-        ))
+        out.append(
+            SectionOut(
+                code=s.code,
+                name_zh=s.name_zh,
+                name_en=s.name_en,
+                seed_ref=s.seed_ref,
+                direction_count=sum(1 for d in directions if d.section_code == s.code),
+                technology_count=tech_counts.get(s.code, 0),
+            )
+        )
     return out
 
 
@@ -52,9 +57,13 @@ def list_directions(
     counts = queries.published_counts_by_direction(session)
     return [
         DirectionOut(
-            code=d.code, name_zh=d.name_zh, name_en=d.name_en, scope_zh=d.scope_zh,
-            section=SectionRef(code=d.section_code, name_zh=sections[d.section_code].name_zh,
-                               name_en=sections[d.section_code].name_en),
+            code=d.code,
+            name_zh=d.name_zh,
+            name_en=d.name_en,
+            scope_zh=d.scope_zh,
+            section=SectionRef(
+                code=d.section_code, name_zh=sections[d.section_code].name_zh, name_en=sections[d.section_code].name_en
+            ),
             technology_count=counts.get(d.code, 0),
         )
         for d in queries.list_directions(session, section)
@@ -81,15 +90,24 @@ def list_technologies(
 ) -> TechnologyPageOut:
     """Published technologies, filtered, sorted and paginated; optional facet counts."""
     filters = queries.TechnologyFilters(
-        section=section, direction=direction, industry=industry, equipment=equipment, process=process,
+        section=section,
+        direction=direction,
+        industry=industry,
+        equipment=equipment,
+        process=process,
         maturity=maturity.value if maturity else None,
         evidence_level=evidence_level.value if evidence_level else None,
-        max_payback=max_payback, min_saving_rate=min_saving_rate, provider=provider, q=q,
+        max_payback=max_payback,
+        min_saving_rate=min_saving_rate,
+        provider=provider,
+        q=q,
     )
     page = queries.list_technologies(session, filters, page=paging.page, per_page=paging.per_page, sort=sort)
     return TechnologyPageOut(
         items=[TechnologyOut.model_validate(technology_public(t, p)) for t, p in page.items],
-        total=page.total, page=page.page, per_page=page.per_page,
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
         facets=queries.technology_facets(session, filters) if facets else None,
     )
 
@@ -111,8 +129,9 @@ def technology_versions(code: str, session: SessionDep) -> list[VersionOut]:
         raise NotFound(f"no published technology with code '{code}'")
     assert found[0].id is not None
     return [
-        VersionOut(version=v.version, published_at=v.published_at, published_by=v.published_by, note=v.note,
-                   record=v.record)
+        VersionOut(
+            version=v.version, published_at=v.published_at, published_by=v.published_by, note=v.note, record=v.record
+        )
         for v in queries.technology_versions(session, found[0].id)
     ]
 

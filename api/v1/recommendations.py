@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from catalogue.errors import FieldError, InvalidData
 from recommender.benchmarks import UnknownProduct
+from recommender.hybrid import HybridIndex
 from recommender.types import Profile, Recommendation
 
 router = APIRouter(prefix="/api/v1", tags=["recommender"])
@@ -87,7 +88,7 @@ def recommendation_out(rec: Recommendation) -> RecommendationOut:
 
 def run_recommendation(request: Request, profile: Profile) -> Recommendation:
     """Shared by the API and the pages: unknown products become a 422 naming the field."""
-    index = request.app.state.recommender.index()
+    index: HybridIndex = request.app.state.recommender.index()
     try:
         return index.recommend(profile)
     except UnknownProduct as exc:

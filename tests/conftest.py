@@ -1,0 +1,133 @@
+"""Test databases: migrated and seeded once per backend, then copied per test.
+
+SQLite: a template file copied per test. PostgreSQL (LOWCARBON_TEST_DATABASE_URL, set by CI): a
+template database cloned per test with CREATE DATABASE ... TEMPLATE. Never mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from api.settings import Settings
+from catalogue import migrate
+from catalogue.db import make_engine, unit_of_work
+from catalogue.seed import load_seed
+
+PG_URL = os.environ.get("LOWCARBON_TEST_DATABASE_URL", "")
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+if os.environ.get("CI") and not PG_URL:
+    raise RuntimeError("CI must set LOWCARBON_TEST_DATABASE_URL: the PostgreSQL tests may not be skipped")
+
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+
+def _admin_engine():  # type: ignore[no-untyped-def]
+    return make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _seed(url: str) -> None:
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with unit_of_work(engine) as session:
+        load_seed(session)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    name = f"lc_tpl_{uuid.uuid4().hex[:8]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    _seed(_pg_url(name))
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.db"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+        return
+    template_name: str = request.getfixturevalue("pg_template")
+    name = f"lc_{uuid.uuid4().hex[:10]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated and seeded database on every backend under test."""
+    yield from _fresh_database(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def sqlite_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from _fresh_database("sqlite", request, tmp_path)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no tables) on every backend under test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"lc_{uuid.uuid4().hex[:10]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def vectors_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Shared across tests so the real model encodes each passage once per run."""
+    return tmp_path_factory.mktemp("vectors")
+
+
+def make_settings(db: str, tmp_path: Path, vectors: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": db,
+        "data_dir": tmp_path,
+        "vectors_dir": vectors,
+        "build_index_in_background": False,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
