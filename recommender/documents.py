@@ -7,8 +7,16 @@ from recommender.types import DirectionDoc, TechnologyDoc
 DIRECTION_PREFIX = "改造方向："
 
 
-def technology_text(t: TechnologyDoc, direction_names: dict[str, str]) -> str:
-    """Most telling words first: the dense model reads a bounded number of tokens."""
+DENSE_MAX_CHARS = 360  # e5-small attends over ≤ 512 tokens, and cost grows with length: keep passages short
+
+
+def technology_dense_text(t: TechnologyDoc, direction_names: dict[str, str]) -> str:
+    """The most telling words only: name, symptoms, equipment, directions and summary."""
+    return technology_text(t, direction_names, full=False)[:DENSE_MAX_CHARS]
+
+
+def technology_text(t: TechnologyDoc, direction_names: dict[str, str], *, full: bool = True) -> str:
+    """Most telling words first; the lexical retriever reads everything (`full`)."""
     names = "；".join(direction_names.get(d, "") for d in t.directions)
     parts = [
         f"{t.name_zh}（{t.name_en}）" if t.name_en else t.name_zh,
@@ -17,8 +25,8 @@ def technology_text(t: TechnologyDoc, direction_names: dict[str, str]) -> str:
         "工序：" + "、".join(t.processes) if t.processes else "",
         DIRECTION_PREFIX + names,
         t.summary,
-        t.applicability,
-        t.principle,
+        t.applicability if full else "",
+        t.principle if full else "",
     ]
     return "\n".join(p for p in parts if p)
 

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from recommender.benchmarks import assess, energy_tce
-from recommender.documents import direction_name_text, direction_text, technology_text
+from recommender.documents import direction_name_text, direction_text, technology_dense_text, technology_text
 from recommender.embedders import Embedder
 from recommender.lexical import CharTfidf
 from recommender.store import VectorStore
@@ -133,13 +133,14 @@ class HybridIndex:
         texts = [technology_text(t, self.direction_names) for t in docs]
         self._tech_lex = CharTfidf()
         self._tech_lex.fit(texts or [" "])
+        dense_texts = [technology_dense_text(t, self.direction_names) for t in docs]
         self._dir_lex = CharTfidf()
         self._dir_lex.fit([direction_text(d) for d in self.directions])
         self._names_lex = CharTfidf()
         self._names_lex.fit([direction_name_text(d) for d in self.directions])
         self._corpus = _Corpus(docs, {t.code: i for i, t in enumerate(docs)}, np.ones(len(docs), dtype=bool))
         if self.embedder is not None:
-            self._tech_vecs = self._encode(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+            self._tech_vecs = self._encode(dense_texts) if dense_texts else np.zeros((0, self.embedder.dim), np.float32)
             self._dir_vecs = self._encode([direction_text(d) for d in self.directions])
             if self.store is not None:
                 self.store.save()
@@ -179,7 +180,8 @@ class HybridIndex:
         """Add or replace one technology: one encode and one lexical transform, no rebuild."""
         with self._lock:
             text = technology_text(doc, self.direction_names)
-            vec = self._encode([text]) if self.embedder is not None else None
+            dense_text = technology_dense_text(doc, self.direction_names)
+            vec = self._encode([dense_text]) if self.embedder is not None else None
             corpus = self._corpus
             index = corpus.position.get(doc.code, len(corpus.docs))
             docs = list(corpus.docs)
