@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.settings import Settings
@@ -33,6 +36,15 @@ def _fail(message: str) -> None:
 
 def _settings() -> Settings:
     return Settings()
+
+
+@contextmanager
+def _engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def initialise(settings: Settings) -> dict[str, int]:
@@ -95,7 +107,7 @@ def export(file: Path, status: Annotated[list[str] | None, typer.Option(help="on
     """Export technologies to FILE (.json, .csv or .xlsx)."""
     settings = _settings()
     try:
-        with unit_of_work(make_engine(settings.resolved_database_url())) as session:
+        with _engine(settings) as engine, unit_of_work(engine) as session:
             n = catalogue_io.export_file(session, file, status)
     except DomainError as exc:
         _fail(str(exc))
@@ -111,7 +123,7 @@ def import_(file: Path) -> None:
         _fail(f"文件不存在 / no such file: {file}")
     try:
         fmt = catalogue_io.format_of(file)
-        with unit_of_work(make_engine(settings.resolved_database_url())) as session:
+        with _engine(settings) as engine, unit_of_work(engine) as session:
             counts = catalogue_io.import_bytes(session, file.read_bytes(), fmt)
     except DomainError as exc:
         _fail(str(exc))
@@ -122,7 +134,7 @@ def import_(file: Path) -> None:
 def stats() -> None:
     """Counts of sections, directions, technologies, benchmark rows, providers."""
     settings = _settings()
-    with Session(make_engine(settings.resolved_database_url())) as session:
+    with _engine(settings) as engine, Session(engine) as session:
         data = queries.stats(session)
     for key, value in data.items():
         typer.echo(f"{key}: {value}")
@@ -131,8 +143,10 @@ def stats() -> None:
 def _service(settings: Settings):  # type: ignore[no-untyped-def]
     from api.recommending import RecommenderService
 
-    service = RecommenderService(make_engine(settings.resolved_database_url()), settings)
+    engine = make_engine(settings.resolved_database_url())
+    service = RecommenderService(engine, settings)
     service.build()
+    engine.dispose()  # the index is built; later freshness checks open a new connection and close it
     if not service.ready:
         _fail(f"recommender could not be built: {service.status()['error']}")
     return service

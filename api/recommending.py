@@ -88,6 +88,7 @@ class RecommenderService:
                 self._index, self._stamp, self._seen_updated_at = index, stamp, latest
                 self._build_seconds = time.perf_counter() - start
                 self._error = None
+                self._last_poll = time.monotonic()  # just built from the catalogue: nothing to refresh yet
             log.info(
                 "recommender ready: %d technologies, mode %s, %d passages encoded, %.1fs",
                 index.size,

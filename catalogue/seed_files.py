@@ -98,6 +98,15 @@ def main() -> None:
     taxonomy = load_taxonomy()
     coverage = direction_coverage(seed.records)
     print(f"{len(seed.records)} technologies, {len(seed.problems)} problems")
+    n = max(len(seed.records), 1)
+    shares = {
+        "saving rate or specific saving": sum(1 for r in seed.records if r.saving_rate_pct or r.specific_saving),
+        "investment and payback": sum(1 for r in seed.records if r.investment_wan_cny and r.payback_years),
+        "typical cases": sum(1 for r in seed.records if r.cases),
+        "English name": sum(1 for r in seed.records if r.name_en),
+    }
+    for label, count in shares.items():
+        print(f"{count:4d} ({count / n:5.1%}) with {label}")
     for d in taxonomy["directions"]:
         print(f"{coverage.get(d['code'], 0):3d}  {d['code']}")
 
