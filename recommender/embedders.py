@@ -94,7 +94,8 @@ class SentenceTransformerEmbedder:
             raise EmbedderUnavailable(f"sentence-transformers could not load {path}: {exc}") from exc
         digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
         self._id = f"st-{path.name}-{digest}"
-        dim = self._model.get_sentence_embedding_dimension()
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = getter()
         self._dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
