@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from catalogue.errors import FieldError, InvalidData
 from catalogue.models import Technology
 from catalogue.records import FIGURE_FIELDS, TechnologyRecord
-from catalogue.technologies import apply_record, publish, reference_errors
+from catalogue.technologies import apply_record, new_technology, publish, reference_errors
 from catalogue.workflow import Status
 
 FORMATS = ("json", "csv", "xlsx")
@@ -238,14 +238,7 @@ def import_records(
             continue
         counts["updated" if tech is not None else "created"] += 1
         if tech is None:
-            tech = Technology(
-                code=record.code,
-                name_zh=record.name_zh,
-                section_code=record.section,
-                maturity=record.maturity.value,
-                evidence_level=record.evidence_level.value,
-                record=wanted,
-            )
+            tech = new_technology(record)
         changed_content = tech.record != wanted or tech.id is None
         apply_record(session, tech, record)
         if status == Status.PUBLISHED.value and (changed_content or tech.status != status):

@@ -27,7 +27,7 @@ from catalogue.models import (
     VocabularyTerm,
 )
 from catalogue.seed_files import SEED_DIR, load_taxonomy, load_technologies, load_vocabulary
-from catalogue.technologies import apply_record, publish, reference_errors
+from catalogue.technologies import apply_record, new_technology, publish, reference_errors
 
 SEED_NOTE = "seed"
 
@@ -126,14 +126,7 @@ def _load_technologies(session: Session, seed_dir: Path, changes: Counter[str]) 
         wanted = record.model_dump(mode="json")
         tech = session.exec(select(Technology).where(Technology.code == record.code)).first()
         if tech is None:
-            tech = Technology(
-                code=record.code,
-                name_zh=record.name_zh,
-                section_code=record.section,
-                maturity=record.maturity.value,
-                evidence_level=record.evidence_level.value,
-                record=wanted,
-            )
+            tech = new_technology(record)
             apply_record(session, tech, record)
             publish(session, tech, note=SEED_NOTE)
             changes["technologies"] += 1

@@ -55,6 +55,18 @@ def search_text(record: TechnologyRecord) -> str:
     return "\n".join(parts).lower()
 
 
+def new_technology(record: TechnologyRecord) -> Technology:
+    """An unsaved row for a record; `apply_record` then fills and indexes it."""
+    return Technology(
+        code=record.code,
+        name_zh=record.name_zh,
+        section_code=record.section,
+        maturity=record.maturity.value,
+        evidence_level=record.evidence_level.value,
+        record=record.model_dump(mode="json"),
+    )
+
+
 def apply_record(session: Session, tech: Technology, record: TechnologyRecord) -> Technology:
     """Copy a validated record into the row, its directions and its tags (flushes)."""
     tech.code = record.code
