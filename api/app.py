@@ -10,12 +10,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
-from api import errors
+from api import auth, errors
 from api.limits import BodyLimitMiddleware
+from api.ratelimit import RateLimiter
 from api.recommending import RecommenderService
 from api.settings import Settings
+from api.v1 import accounts, curation, enterprise, health, recommendations, submissions
 from api.v1 import catalogue as catalogue_routes
-from api.v1 import health, recommendations
 from catalogue.db import make_engine
 
 log = logging.getLogger("lowcarbon.http")
@@ -45,6 +46,9 @@ def create_app(settings: Settings | None = None, *, recommender: RecommenderServ
     app.state.settings = settings
     app.state.engine = engine
     app.state.recommender = service
+    app.state.rate_limiter = RateLimiter(
+        {"login": settings.login_attempts_per_minute, "register": settings.registrations_per_minute}
+    )
 
     def limit_for(path: str) -> int:
         return settings.max_import_bytes if path.endswith("/import") else settings.max_body_bytes
@@ -67,9 +71,14 @@ def create_app(settings: Settings | None = None, *, recommender: RecommenderServ
         )
         return response
 
+    auth.install(app)  # outermost: identity and CSRF before anything else runs
     errors.install(app)
     app.include_router(health.router)
+    app.include_router(accounts.router)
     app.include_router(catalogue_routes.router)
+    app.include_router(submissions.router)
+    app.include_router(curation.router)
+    app.include_router(enterprise.router)
     app.include_router(recommendations.router)
     from web import pages
 

@@ -220,3 +220,48 @@ def main() -> None:  # pragma: no cover
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+users_app = typer.Typer(help="Accounts: create users (the first admin is made here; there is no default password).")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="e-mail address (the login)")],
+    role: Annotated[str, typer.Option(help="enterprise | provider | curator | admin")],
+    name: Annotated[str, typer.Option(help="display name")] = "",
+    provider: Annotated[str | None, typer.Option(help="provider organisation code (role provider)")] = None,
+    password_stdin: Annotated[bool, typer.Option(help="read the password from standard input")] = False,
+) -> None:
+    """Create an account. The password is asked for twice (or read from stdin with --password-stdin)."""
+    from catalogue import audit
+    from catalogue.accounts import CLI, Role, create_user
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        _fail(f"unknown role '{role}': use enterprise, provider, curator or admin")
+    if password_stdin:
+        import sys
+
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("密码 / password", hide_input=True, confirmation_prompt=True)
+    settings = _settings()
+    try:
+        migrate.upgrade(settings.resolved_database_url())
+        with _engine(settings) as engine, unit_of_work(engine) as session:
+            user = create_user(
+                session,
+                email=email,
+                password=password,
+                display_name=name or email.split("@")[0],
+                role=chosen,
+                provider_code=provider,
+            )
+            audit.record(session, CLI, "user.create", "user", user.id or 0, after={"role": user.role})
+            user_id = user.id
+    except DomainError as exc:
+        _fail(str(exc))
+    typer.echo(f"已创建用户 #{user_id} {email} ({role})")

@@ -78,6 +78,7 @@ def install(app: FastAPI) -> None:
             title=exc.title,
             detail=exc.detail or exc.title,
             errors=[e.as_dict() for e in exc.errors],
+            headers=exc.headers or None,
         )
 
     @app.exception_handler(RequestValidationError)

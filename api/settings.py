@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     max_import_bytes: int = 20_000_000
     build_index_in_background: bool = True
     secure_cookies: bool = False
+    login_attempts_per_minute: int = 10
+    registrations_per_minute: int = 5
     log_level: str = "INFO"
 
     def resolved_vectors_dir(self) -> Path:

@@ -30,6 +30,7 @@ class FieldError:
 class DomainError(Exception):
     detail: str = ""
     errors: list[FieldError] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Retry-After, for the HTTP layer
 
     status = 400
     slug = "bad-request"

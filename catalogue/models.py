@@ -192,3 +192,138 @@ class EquipmentLevel(SQLModel, table=True):
     policy_document: str = Field(default="", max_length=200)
     source_url: str = Field(default="", sa_type=Text)
     notes: str = Field(default="", sa_type=Text)
+
+
+# ------------------------------------------------------------------ accounts
+
+
+class User(SQLModel, table=True):
+    """A person who signs in: enterprise staff, provider staff, curator (agency) or admin."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, max_length=254)  # stored lower-case
+    display_name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(index=True, max_length=20)  # enterprise | provider | curator | admin
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    organisation: str | None = Field(default=None, max_length=200)  # enterprise name, free text
+    active: bool = True
+    created_at: datetime = _ts()
+    last_login_at: datetime | None = _ts(nullable=True)
+
+
+class AuthToken(SQLModel, table=True):
+    """A bearer token (kind "api") or a browser session (kind "session"); only the hash is stored."""
+
+    __tablename__ = "auth_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    kind: str = Field(max_length=10)
+    token_hash: str = Field(unique=True, max_length=64)  # sha256 hex
+    csrf_token: str | None = Field(default=None, max_length=64)  # sessions only
+    name: str = Field(default="", max_length=80)
+    created_at: datetime = _ts()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked: bool = False
+
+
+# ------------------------------------------------------------------ review workflow
+
+
+class Submission(SQLModel, table=True):
+    """A provider's proposed record: a new technology, or an edit of a published one (the published
+    version stays visible until a curator approves). `lock_version` is the optimistic-concurrency
+    counter carried by every write (ETag)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    technology_code: str = Field(index=True, max_length=80)
+    technology_id: int | None = Field(default=None, foreign_key="technology.id", index=True)  # None = new entry
+    base_version: int = 0  # published version the edit started from
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    section_code: str = Field(index=True, max_length=40)
+    name_zh: str = Field(max_length=80)
+    status: str = Field(default="draft", index=True, max_length=20)
+    record: dict[str, Any] = Field(sa_type=JSON)
+    lock_version: int = 1
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    claimed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    decision_note: str = Field(default="", sa_type=Text)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    submitted_at: datetime | None = _ts(nullable=True)
+    decided_at: datetime | None = _ts(nullable=True)
+
+
+class ReviewComment(SQLModel, table=True):
+    __tablename__ = "review_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("submission.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    author_id: int | None = Field(default=None, foreign_key="app_user.id")
+    kind: str = Field(default="comment", max_length=20)  # comment | request_changes | reject | approve
+    body: str = Field(sa_type=Text)
+    created_at: datetime = _ts()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only record of every state change and admin action (see catalogue.audit)."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor_id: int | None = Field(default=None, index=True)  # no FK: the trail outlives accounts
+    actor_label: str = Field(default="", max_length=254)  # e-mail or "cli"
+    action: str = Field(index=True, max_length=40)
+    target_type: str = Field(max_length=30)
+    target_id: str = Field(index=True, max_length=80)
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    note: str = Field(default="", sa_type=Text)
+
+
+# ------------------------------------------------------------------ enterprise features
+
+
+class SavedProfile(SQLModel, table=True):
+    __tablename__ = "saved_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    name: str = Field(max_length=80)
+    profile: dict[str, Any] = Field(sa_type=JSON)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class RecommendationRun(SQLModel, table=True):
+    """One recommendation as it was given (profile and result), addressable by an unguessable token so
+    the web wizard can redirect to its result; owned by a user when one was signed in."""
+
+    __tablename__ = "recommendation_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, max_length=32)
+    user_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    )
+    profile: dict[str, Any] = Field(sa_type=JSON)
+    result: dict[str, Any] = Field(sa_type=JSON)
+    created_at: datetime = _ts()
+
+
+class Bookmark(SQLModel, table=True):
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True))
+    technology_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("technology.id", ondelete="CASCADE"), primary_key=True)
+    )
+    created_at: datetime = _ts()

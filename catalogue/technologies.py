@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import Session, col, delete, select
 
-from catalogue.errors import FieldError
+from catalogue.errors import FieldError, InvalidData
 from catalogue.models import (
     Direction,
     Provider,
@@ -138,3 +139,20 @@ def technology_public(tech: Technology, provider: Provider | None = None) -> dic
     out["updated_at"] = tech.updated_at.isoformat()
     out["published_at"] = tech.published_at.isoformat() if tech.published_at else None
     return out
+
+
+def parse_record(session: Session, data: Any, row: int | None = None) -> TechnologyRecord:
+    """A validated record, or InvalidData listing every bad field (schema and unknown codes)."""
+    if not isinstance(data, dict):
+        raise InvalidData("a technology record must be a JSON object", [FieldError("(record)", "not an object", row)])
+    try:
+        record = TechnologyRecord.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            FieldError(".".join(str(p) for p in err["loc"]) or "(record)", err["msg"], row) for err in exc.errors()
+        ]
+        raise InvalidData(f"{len(errors)} field(s) are not valid", errors) from exc
+    problems = reference_errors(session, record, row)
+    if problems:
+        raise InvalidData(f"{len(problems)} field(s) refer to unknown codes", problems)
+    return record

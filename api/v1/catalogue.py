@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from api.auth import ActorDep
 from api.deps import PageDep, SessionDep
 from api.v1.schemas import (
     BenchmarkOut,
@@ -18,9 +19,11 @@ from api.v1.schemas import (
     VersionOut,
 )
 from catalogue import queries
-from catalogue.errors import NotFound
+from catalogue.errors import FieldError, InvalidData, NotFound
+from catalogue.permissions import Perm, require
 from catalogue.records import EvidenceLevel, Maturity
 from catalogue.technologies import technology_public
+from catalogue.workflow import Status
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 
@@ -74,6 +77,7 @@ def list_directions(
 def list_technologies(
     session: SessionDep,
     paging: PageDep,
+    actor: ActorDep,
     section: Annotated[str | None, Query(max_length=40)] = None,
     direction: Annotated[str | None, Query(max_length=80)] = None,
     industry: Annotated[str | None, Query(max_length=40, description="applicable industry section")] = None,
@@ -87,8 +91,14 @@ def list_technologies(
     q: Annotated[str | None, Query(max_length=200, description="full-text search (Chinese or English)")] = None,
     sort: SortParam = "name",
     facets: bool = False,
+    status: Annotated[
+        list[Status] | None, Query(description="curators only: other statuses than published (e.g. archived)")
+    ] = None,
 ) -> TechnologyPageOut:
     """Published technologies, filtered, sorted and paginated; optional facet counts."""
+    statuses = [s.value for s in status] if status else [Status.PUBLISHED.value]
+    if statuses != [Status.PUBLISHED.value]:
+        require(actor, Perm.EXPORT_ALL)
     filters = queries.TechnologyFilters(
         section=section,
         direction=direction,
@@ -101,6 +111,7 @@ def list_technologies(
         min_saving_rate=min_saving_rate,
         provider=provider,
         q=q,
+        statuses=statuses,
     )
     page = queries.list_technologies(session, filters, page=paging.page, per_page=paging.per_page, sort=sort)
     return TechnologyPageOut(
@@ -110,6 +121,27 @@ def list_technologies(
         per_page=page.per_page,
         facets=queries.technology_facets(session, filters) if facets else None,
     )
+
+
+@router.get("/technologies/compare", response_model=list[TechnologyOut])
+def compare_technologies(
+    session: SessionDep,
+    codes: Annotated[str, Query(max_length=400, description="2–4 technology codes, comma-separated")],
+) -> list[TechnologyOut]:
+    """Two to four published technologies, in the order asked, for a side-by-side comparison."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes.split(",") if c.strip()))
+    if not 2 <= len(wanted) <= 4:
+        raise InvalidData("请选择 2–4 项技术进行比较", [FieldError("codes", "give 2 to 4 distinct codes")])
+    out, missing = [], []
+    for code in wanted:
+        found = queries.get_technology(session, code)
+        if found is None or found[0].status != Status.PUBLISHED.value:
+            missing.append(code)
+        else:
+            out.append(TechnologyOut.model_validate(technology_public(*found)))
+    if missing:
+        raise NotFound(f"no published technology with code(s): {', '.join(missing)[:300]}")
+    return out
 
 
 @router.get("/technologies/{code}", response_model=TechnologyOut)

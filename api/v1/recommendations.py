@@ -8,6 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from api.auth import ActorDep
+from api.deps import SessionDep
+from catalogue.enterprise import save_run
 from catalogue.errors import FieldError, InvalidData
 from recommender.benchmarks import UnknownProduct
 from recommender.hybrid import HybridIndex
@@ -71,6 +74,7 @@ class BenchmarkAssessmentOut(BaseModel):
 
 class RecommendationOut(BaseModel):
     mode: str
+    run_token: str | None = None  # set when a signed-in user's run was kept in their history
     energy_tce: float | None
     directions: list[DirectionHitOut]
     benchmark: list[BenchmarkAssessmentOut]
@@ -97,6 +101,11 @@ def run_recommendation(request: Request, profile: Profile) -> Recommendation:
 
 
 @router.post("/recommendations", response_model=RecommendationOut)
-def recommend(profile: Profile, request: Request) -> RecommendationOut:
-    """Ranked retrofit directions with their best technologies, reasons, savings and benchmark gaps."""
-    return recommendation_out(run_recommendation(request, profile))
+def recommend(profile: Profile, request: Request, actor: ActorDep, session: SessionDep) -> RecommendationOut:
+    """Ranked retrofit directions with their best technologies, reasons, savings and benchmark gaps.
+    Signed-in users find the run in GET /api/v1/me/recommendations."""
+    out = recommendation_out(run_recommendation(request, profile))
+    if actor.user_id is not None:
+        run = save_run(session, actor.user_id, profile.model_dump(mode="json"), out.model_dump(mode="json"))
+        out.run_token = run.token
+    return out
