@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, *, recommender: RecommenderServ
             "企业画像匹配推荐，以及对标国家能效标杆/基准水平。Errors are RFC 9457 problem+json."
         ),
         lifespan=lifespan,
+        responses=errors.PROBLEM_RESPONSES,
     )
     app.state.settings = settings
     app.state.engine = engine

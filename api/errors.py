@@ -101,3 +101,44 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
         return problem(request, 500, detail="An unexpected error occurred; it has been logged.")
+
+
+_PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "one entry per bad field (and row, for imports)",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "row": {"type": "integer"},
+                    "in": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+# Documented on every operation: what each error status means here.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": description, "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
+    for status, description in {
+        400: "Bad request",
+        401: "Not signed in, or the token is invalid or expired",
+        403: "Signed in without the right for this action (or a missing CSRF token)",
+        404: "No such resource",
+        409: "Conflict: stale lock_version, a step not allowed in the current state, or a duplicate",
+        413: "Request body too large",
+        422: "Invalid fields (each listed in `errors`)",
+        429: "Too many attempts; see Retry-After",
+        503: "The recommender index is still being built",
+    }.items()
+}

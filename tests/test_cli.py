@@ -72,3 +72,35 @@ def test_recommend_and_evaluate_lexical(env: dict[str, str], tmp_path: Path) -> 
     assert "lexical-only" in out and "taxonomy-names" in out and "nDCG@10" in out
     empty = runner.invoke(app, ["recommend", "   "], env=env)
     assert empty.exit_code == 2 and "describe the plant" in empty.output
+
+
+def test_users_create_first_admin_then_sign_in(env: dict[str, str], tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    created = runner.invoke(
+        app,
+        ["users", "create", "--email", "Admin@Example.cn", "--role", "admin", "--password-stdin"],
+        input="a long admin password\n",
+        env=env,
+    )
+    assert created.exit_code == 0, created.output
+    short = runner.invoke(
+        app,
+        ["users", "create", "--email", "b@example.cn", "--role", "curator", "--password-stdin"],
+        input="x\n",
+        env=env,
+    )
+    assert short.exit_code == 2 and "password" in short.output
+    role = runner.invoke(app, ["users", "create", "--email", "c@example.cn", "--role", "boss"], env=env)
+    assert role.exit_code == 2 and "unknown role" in role.output
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.conftest import make_settings
+
+    settings = make_settings(env["LOWCARBON_DATABASE_URL"], tmp_path, Path(env["LOWCARBON_VECTORS_DIR"]))
+    with TestClient(create_app(settings.model_copy(update={"embedding_backend": "none"}))) as client:
+        token = client.post(
+            "/api/v1/auth/login", json={"email": "admin@example.cn", "password": "a long admin password"}
+        ).json()["access_token"]
+        users = client.get("/api/v1/users", headers={"Authorization": f"Bearer {token}"}).json()
+        assert [u["role"] for u in users] == ["admin"]

@@ -31,8 +31,8 @@ class NewProviderIn(BaseModel):
 class RegisterIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str = Field(max_length=254)
-    password: str = Field(max_length=256)
-    display_name: str = Field(max_length=80)
+    password: str = Field(min_length=10, max_length=256)
+    display_name: str = Field(min_length=1, max_length=80)
     role: Literal["enterprise", "provider"] = Field(description="curator and admin accounts are created by admins")
     organisation: str | None = Field(default=None, max_length=200, description="enterprise name")
     provider: NewProviderIn | None = Field(default=None, description="required for role=provider: the organisation")
