@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,5 +89,12 @@ def sample_record(code: str = "demo-heat-pump-dryer", name_zh: str = "演示用�
     return record
 
 
-def session_for(db_url: str) -> Session:
-    return Session(make_engine(db_url))
+@contextmanager
+def db_session(db_url: str) -> Iterator[Session]:
+    """A session on its own engine, disposed afterwards (no connection left open)."""
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from api.app import create_app
 from api.auth import SESSION_COOKIE
-from catalogue.db import make_engine
 from catalogue.models import AuthToken, Provider, User
+from tests.accounts_support import db_session
 from tests.conftest import make_settings
 
 PASSWORD = "correct horse battery"
@@ -46,7 +46,7 @@ def test_register_login_me_logout(client: TestClient, db_url: str) -> None:
     token = login(client, "zhang@plant.cn")
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200 and me.json()["organisation"] == "某水泥有限公司"
-    with Session(make_engine(db_url)) as s:
+    with db_session(db_url) as s:
         stored = s.exec(select(User).where(User.email == "zhang@plant.cn")).one()
         assert stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
         hashes = s.exec(select(AuthToken.token_hash)).all()
@@ -66,7 +66,7 @@ def test_provider_registration_creates_its_organisation(client: TestClient, db_u
     user = register(
         client, "p@maker.cn", "provider", provider={"name": "Tianshan Heat Pumps", "kind": "equipment_maker"}
     )
-    with Session(make_engine(db_url)) as s:
+    with db_session(db_url) as s:
         org = s.get(Provider, user["provider_id"])
         assert org is not None and org.name == "Tianshan Heat Pumps" and org.code == "tianshan-heat-pumps"
 

@@ -19,9 +19,9 @@ from tests.conftest import make_settings
 
 
 @pytest.fixture
-def fuzz_app(sqlite_url: str, tmp_path: Path, vectors_dir: Path) -> Any:
-    app: FastAPI = create_app(make_settings(sqlite_url, tmp_path, vectors_dir, embedding_backend="none"))
-    token = make_accounts(sqlite_url, ("admin",))["admin"].token
+def fuzz_app(db_url: str, tmp_path: Path, vectors_dir: Path) -> Any:
+    app: FastAPI = create_app(make_settings(db_url, tmp_path, vectors_dir, embedding_backend="none"))
+    token = make_accounts(db_url, ("admin",))["admin"].token
     with TestClient(app):  # runs the lifespan: the recommender index is built before fuzzing
         yield app, token
 

@@ -19,7 +19,7 @@ from catalogue.accounts import Actor
 from catalogue.db import make_engine
 from catalogue.models import Submission
 from catalogue.workflow import Action
-from tests.accounts_support import Account, make_accounts, sample_record
+from tests.accounts_support import Account, db_session, make_accounts, sample_record
 from tests.conftest import make_settings
 
 ACTORS = ("anonymous", "enterprise", "other_provider", "provider", "curator", "admin")
@@ -36,7 +36,7 @@ class World:
         a = self.accounts[name]
         from catalogue.models import User
 
-        with Session(make_engine(self.db_url)) as s:
+        with db_session(self.db_url) as s:
             user = s.get(User, a.id)
             assert user is not None
             return Actor.of(user)

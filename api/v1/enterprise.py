@@ -63,11 +63,13 @@ def create_profile(body: SavedProfileIn, actor: ActorDep, session: SessionDep) -
 
 @router.get("/profiles/{profile_id}", response_model=SavedProfileOut)
 def get_profile(profile_id: int, actor: ActorDep, session: SessionDep) -> Any:
+    """One of your saved profiles (another user's is 404)."""
     return enterprise.get_profile(session, _user(actor), profile_id)
 
 
 @router.put("/profiles/{profile_id}", response_model=SavedProfileOut)
 def update_profile(profile_id: int, body: SavedProfileIn, actor: ActorDep, session: SessionDep) -> Any:
+    """Rename or change a saved profile."""
     return enterprise.save_profile(
         session, _user(actor), body.name, body.profile.model_dump(mode="json"), profile_id=profile_id
     )
@@ -75,6 +77,7 @@ def update_profile(profile_id: int, body: SavedProfileIn, actor: ActorDep, sessi
 
 @router.delete("/profiles/{profile_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_profile(profile_id: int, actor: ActorDep, session: SessionDep) -> Response:
+    """Delete a saved profile."""
     enterprise.delete_profile(session, _user(actor), profile_id)
     return Response(status_code=204)
 
@@ -97,11 +100,13 @@ def list_bookmarks(actor: ActorDep, session: SessionDep) -> Any:
 
 @router.put("/bookmarks/{code}", status_code=status.HTTP_204_NO_CONTENT)
 def add_bookmark(code: str, actor: ActorDep, session: SessionDep) -> Response:
+    """Bookmark a published technology (idempotent)."""
     enterprise.add_bookmark(session, _user(actor), code)
     return Response(status_code=204)
 
 
 @router.delete("/bookmarks/{code}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_bookmark(code: str, actor: ActorDep, session: SessionDep) -> Response:
+    """Remove a bookmark (idempotent)."""
     enterprise.remove_bookmark(session, _user(actor), code)
     return Response(status_code=204)
