@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -33,15 +34,18 @@ from recommender.types import (
 log = logging.getLogger("lowcarbon.recommender")
 Mode = Literal["hybrid", "lexical", "dense", "names"]
 Array = npt.NDArray[np.float32]
+Rows = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
 class Weights:
     """Global fusion weights (z-score units). Tuned on the development set as a whole, never per query."""
 
-    lexical: float = 0.5
-    dense: float = 0.5
-    technology_share: float = 0.65  # direction score: evidence from its technologies vs its own text
+    # Dense leans ahead: it finds more of the relevant directions (recall), and weighting it 0.6 and
+    # the technologies' evidence 0.8 helped both halves of the dev set when tuned on the other half.
+    lexical: float = 0.4
+    dense: float = 0.6
+    technology_share: float = 0.8  # direction score: evidence from its technologies vs its own text
     second_best: float = 0.25  # a direction with two good technologies beats one with a single match
     secondary_penalty: float = 0.35  # a technology speaks less for its secondary directions
     industry: float = 0.6
@@ -57,33 +61,116 @@ def _z(x: Array) -> Array:
     return ((x - float(x.mean())) / std).astype(np.float32) if std > 1e-9 else np.zeros_like(x)
 
 
+@lru_cache(maxsize=64)
+def _bigrams(query: str) -> frozenset[str]:
+    return frozenset(query[i : i + 2] for i in range(len(query) - 1))
+
+
+@lru_cache(maxsize=4096)
+def _shared_part(query: str, term: str) -> str:
+    """The longest part of `term` (≥ 2 characters, ≥ 3 if ASCII) found in the lower-cased query,
+    leftmost first. Only stretches whose every bigram occurs in the query can hold such a part."""
+    low = term.lower()
+    bigrams = _bigrams(query)
+    run = [0] * (len(low) + 1)  # run[i]: consecutive bigrams from i that occur in the query
+    for i in range(len(low) - 2, -1, -1):
+        run[i] = run[i + 1] + 1 if low[i : i + 2] in bigrams else 0
+    for length in range(max(run) + 1, 1, -1):
+        for i in range(len(low) - length + 1):
+            if run[i] < length - 1:
+                continue
+            piece = low[i : i + length]
+            if piece.strip() and piece in query and (length >= 3 or not piece.isascii()):
+                return term[i : i + length]
+    return ""
+
+
 def _matched_terms(query: str, terms: list[str], limit: int = 4) -> list[str]:
     """Terms of a document that share a substring of ≥ 2 characters with the query (what the
     character n-gram retriever rewards), longest shared part first."""
     q = query.lower()
     found: list[tuple[int, str, str]] = []
     for term in dict.fromkeys(t for t in terms if t):
-        low = term.lower()
-        best = ""
-        for length in range(len(low), 1, -1):
-            for i in range(len(low) - length + 1):
-                piece = low[i : i + length]
-                if piece.strip() and piece in q and (length >= 3 or not piece.isascii()):
-                    best = term[i : i + length]
-                    break
-            if best:
-                break
+        best = _shared_part(q, term)
         if best:
             found.append((len(best), best, term))
     found.sort(key=lambda x: -x[0])
     return [f"“{shared}”→{term}" if shared != term else f"“{term}”" for _, shared, term in found[:limit]]
 
 
-@dataclass
-class _Corpus:
-    docs: list[TechnologyDoc] = field(default_factory=list)
-    position: dict[str, int] = field(default_factory=dict)
-    active: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+class _GrowableMatrix:
+    """A growable float32 matrix: appending a row is amortised O(1) rather than a copy of all rows."""
+
+    def __init__(self, matrix: Array) -> None:
+        self._buffer: Array = np.ascontiguousarray(matrix, dtype=np.float32)
+        self._n = self._buffer.shape[0]
+
+    @property
+    def matrix(self) -> Array:
+        return self._buffer[: self._n]
+
+    def put(self, row: int, vector: Array) -> None:
+        if row == self._n:
+            if self._n == self._buffer.shape[0]:
+                grown = np.empty((self._n + self._n // 4 + 64, self._buffer.shape[1]), dtype=np.float32)
+                grown[: self._n] = self._buffer[: self._n]
+                self._buffer = grown
+            self._n += 1
+        self._buffer[row] = vector
+
+
+class _Tagged:
+    """Rows carrying each tag (industry, equipment, process), changed one row at a time."""
+
+    def __init__(self, tags_of_rows: list[set[str]]) -> None:
+        lists: dict[str, list[int]] = {}
+        for row, tags in enumerate(tags_of_rows):
+            for tag in tags:
+                lists.setdefault(tag, []).append(row)
+        self.rows: dict[str, Rows] = {tag: np.asarray(r, dtype=np.int64) for tag, r in lists.items()}
+
+    def move(self, row: int, old: set[str], new: set[str]) -> None:
+        for tag in old - new:
+            self.rows[tag] = self.rows[tag][self.rows[tag] != row]
+        for tag in new - old:
+            self.rows[tag] = np.append(self.rows.get(tag, np.zeros(0, dtype=np.int64)), row)
+
+
+class _Membership:
+    """(technology, direction) pairs as one array ordered by direction, so that a direction's members
+    are a slice and its best and second-best members are `reduceat`s: no per-query sort or loop."""
+
+    def __init__(self, n_directions: int, directions_of_rows: list[list[int]]) -> None:
+        lists: list[list[int]] = [[] for _ in range(n_directions)]
+        secondary: list[list[bool]] = [[] for _ in range(n_directions)]
+        for row, dirs in enumerate(directions_of_rows):
+            for rank, k in enumerate(dirs):
+                lists[k].append(row)
+                secondary[k].append(rank > 0)
+        self._rows = [np.asarray(r, dtype=np.int64) for r in lists]
+        self._secondary = [np.asarray(s, dtype=bool) for s in secondary]
+        self._of_row = {row: dirs for row, dirs in enumerate(directions_of_rows)}
+        self._flatten()
+
+    def _flatten(self) -> None:
+        self.tech: Rows = np.concatenate(self._rows) if self._rows else np.zeros(0, dtype=np.int64)
+        self.secondary = np.concatenate(self._secondary) if self._secondary else np.zeros(0, dtype=bool)
+        self.length = np.fromiter((r.size for r in self._rows), dtype=np.int64, count=len(self._rows))
+        self.start = np.r_[0, np.cumsum(self.length)[:-1]].astype(np.int64)
+        self.filled = np.flatnonzero(self.length)  # directions with at least one member
+
+    def members(self, k: int) -> Rows:
+        return self.tech[self.start[k] : self.start[k] + self.length[k]]
+
+    def move(self, row: int, directions: list[int]) -> None:
+        for k in self._of_row.get(row, []):
+            keep = self._rows[k] != row
+            self._rows[k], self._secondary[k] = self._rows[k][keep], self._secondary[k][keep]
+        for rank, k in enumerate(directions):
+            self._rows[k] = np.append(self._rows[k], row)
+            self._secondary[k] = np.append(self._secondary[k], rank > 0)
+        self._of_row[row] = directions
+        self._flatten()
 
 
 class HybridIndex:
@@ -105,7 +192,6 @@ class HybridIndex:
         self.direction_names = {d.code: d.name_zh for d in self.directions}
         self.benchmarks = list(benchmarks)
         self._lock = threading.RLock()
-        self._corpus = _Corpus()
         self.encoded_on_build = 0
         self._build(technologies)
 
@@ -117,7 +203,7 @@ class HybridIndex:
 
     @property
     def size(self) -> int:
-        return int(self._corpus.active.sum())
+        return int(self._active.sum())
 
     def _encode(self, texts: list[str]) -> Array:
         assert self.embedder is not None
@@ -128,48 +214,43 @@ class HybridIndex:
         self.encoded_on_build += len(texts)
         return self.embedder.encode_passages(texts)
 
+    def _direction_rows(self, t: TechnologyDoc) -> list[int]:
+        return [self.direction_pos[code] for code in dict.fromkeys(t.directions) if code in self.direction_pos]
+
+    @staticmethod
+    def _industries(t: TechnologyDoc) -> set[str]:
+        return {t.section, *t.industries}
+
+    @staticmethod
+    def _equipment(t: TechnologyDoc) -> set[str]:
+        return {tag.lower() for tag in t.equipment}
+
+    @staticmethod
+    def _processes(t: TechnologyDoc) -> set[str]:
+        return {tag.lower() for tag in t.processes}
+
     def _build(self, technologies: list[TechnologyDoc]) -> None:
         docs = [t for t in technologies if any(d in self.direction_pos for d in t.directions)]
-        texts = [technology_text(t, self.direction_names) for t in docs]
+        self._docs = docs
+        self._position = {t.code: i for i, t in enumerate(docs)}
+        self._active = np.ones(len(docs), dtype=bool)
         self._tech_lex = CharTfidf()
-        self._tech_lex.fit(texts or [" "])
-        dense_texts = [technology_dense_text(t, self.direction_names) for t in docs]
+        self._tech_lex.fit([technology_text(t, self.direction_names) for t in docs])
         self._dir_lex = CharTfidf()
         self._dir_lex.fit([direction_text(d) for d in self.directions])
         self._names_lex = CharTfidf()
         self._names_lex.fit([direction_name_text(d) for d in self.directions])
-        self._corpus = _Corpus(docs, {t.code: i for i, t in enumerate(docs)}, np.ones(len(docs), dtype=bool))
         if self.embedder is not None:
-            self._tech_vecs = self._encode(dense_texts) if dense_texts else np.zeros((0, self.embedder.dim), np.float32)
+            dense_texts = [technology_dense_text(t, self.direction_names) for t in docs]
+            empty = np.zeros((0, self.embedder.dim), np.float32)
+            self._vectors = _GrowableMatrix(self._encode(dense_texts) if dense_texts else empty)
             self._dir_vecs = self._encode([direction_text(d) for d in self.directions])
             if self.store is not None:
                 self.store.save()
-        self._rebuild_membership()
-
-    def _rebuild_membership(self) -> None:
-        """Direction membership as index arrays: (technology row, direction row, is_primary)."""
-        rows, cols, primary = [], [], []
-        for i, t in enumerate(self._corpus.docs):
-            for k, code in enumerate(t.directions):
-                if code in self.direction_pos:
-                    rows.append(i)
-                    cols.append(self.direction_pos[code])
-                    primary.append(k == 0)
-        self._m_tech = np.asarray(rows, dtype=np.int64)
-        self._m_dir = np.asarray(cols, dtype=np.int64)
-        self._m_primary = np.asarray(primary, dtype=bool)
-        docs = self._corpus.docs
-        n = len(docs)
-        self._industry_mask: dict[str, npt.NDArray[np.bool_]] = {}
-        self._equipment_rows: dict[str, list[int]] = {}
-        self._process_rows: dict[str, list[int]] = {}
-        for i, t in enumerate(docs):
-            for code in {t.section, *t.industries}:
-                self._industry_mask.setdefault(code, np.zeros(n, dtype=bool))[i] = True
-            for tag in t.equipment:
-                self._equipment_rows.setdefault(tag.lower(), []).append(i)
-            for tag in t.processes:
-                self._process_rows.setdefault(tag.lower(), []).append(i)
+        self._members = _Membership(len(self.directions), [self._direction_rows(t) for t in docs])
+        self._industry_rows = _Tagged([self._industries(t) for t in docs])
+        self._equipment_rows = _Tagged([self._equipment(t) for t in docs])
+        self._process_rows = _Tagged([self._processes(t) for t in docs])
         nan = float("nan")
         self._payback_min = np.array([t.payback_years.min if t.payback_years else nan for t in docs], np.float32)
         self._invest_min = np.array(
@@ -177,40 +258,45 @@ class HybridIndex:
         )
 
     def upsert(self, doc: TechnologyDoc) -> None:
-        """Add or replace one technology: one encode and one lexical transform, no rebuild."""
+        """Add or replace one technology: one encode, one lexical transform and updates of the
+        affected rows only, no rebuild."""
         with self._lock:
             text = technology_text(doc, self.direction_names)
-            dense_text = technology_dense_text(doc, self.direction_names)
-            vec = self._encode([dense_text]) if self.embedder is not None else None
-            corpus = self._corpus
-            index = corpus.position.get(doc.code, len(corpus.docs))
-            docs = list(corpus.docs)
-            active = corpus.active
-            if index == len(docs):
-                docs.append(doc)
-                active = np.append(active, True)
-                if vec is not None:
-                    self._tech_vecs = np.vstack([self._tech_vecs, vec])
+            vec = self._encode([technology_dense_text(doc, self.direction_names)]) if self.embedder else None
+            nan = float("nan")
+            payback = doc.payback_years.min if doc.payback_years else nan
+            invest = doc.investment_wan_cny.min if doc.investment_wan_cny else nan
+            row = self._position.get(doc.code)
+            old = self._docs[row] if row is not None else None
+            if row is None:
+                row = len(self._docs)
+                self._docs.append(doc)
+                self._position[doc.code] = row
+                self._active = np.append(self._active, True)
+                self._payback_min = np.append(self._payback_min, np.float32(payback))
+                self._invest_min = np.append(self._invest_min, np.float32(invest))
             else:
-                docs[index] = doc
-                active = active.copy()
-                active[index] = True
-                if vec is not None:
-                    self._tech_vecs = self._tech_vecs.copy()
-                    self._tech_vecs[index] = vec[0]
-            self._tech_lex.replace(index, text)
-            self._corpus = _Corpus(docs, {**corpus.position, doc.code: index}, active)
-            self._rebuild_membership()
+                self._docs[row] = doc
+                self._active[row] = True
+                self._payback_min[row], self._invest_min[row] = payback, invest
+            if vec is not None:
+                self._vectors.put(row, vec[0])
+            self._tech_lex.replace(row, text)
+            self._members.move(row, self._direction_rows(doc))
+            for tagged, tags_of in (
+                (self._industry_rows, self._industries),
+                (self._equipment_rows, self._equipment),
+                (self._process_rows, self._processes),
+            ):
+                tagged.move(row, tags_of(old) if old else set(), tags_of(doc))
             if self.store is not None:
                 self.store.save()
 
     def remove(self, code: str) -> None:
         with self._lock:
-            index = self._corpus.position.get(code)
-            if index is not None:
-                active = self._corpus.active.copy()
-                active[index] = False
-                self._corpus = replace(self._corpus, active=active)
+            row = self._position.get(code)
+            if row is not None:
+                self._active[row] = False
 
     # ------------------------------------------------------------ scoring
 
@@ -221,14 +307,17 @@ class HybridIndex:
     def technology_scores(self, profile: Profile, mode: Mode = "hybrid") -> tuple[Array, Array, Array]:
         """(fused, lexical raw, dense raw) per technology row."""
         text = self._query_text(profile)
-        n = len(self._corpus.docs)
+        n = len(self._docs)
         lex = self._tech_lex.scores(text)[:n] if mode in ("hybrid", "lexical") else np.zeros(n, np.float32)
         dense = np.zeros(n, np.float32)
         use_dense = mode in ("hybrid", "dense") and self.embedder is not None
         if use_dense:
             assert self.embedder is not None
             self._last_query_vec = self.embedder.encode_query(text)
-            dense = self._tech_vecs @ self._last_query_vec
+            # Not `@`: a matrix-vector product would wake OpenBLAS's thread pool, whose spinning threads
+            # then fight the embedder's OpenMP threads for the cores (the floor doubled on 2 cores).
+            # einsum runs on this thread and is as fast here, the product being memory-bound.
+            dense = np.einsum("ij,j->i", self._vectors.matrix, self._last_query_vec)
         w = self.weights
         if mode == "lexical" or not use_dense:
             fused = _z(lex)
@@ -242,7 +331,6 @@ class HybridIndex:
         self, profile: Profile, *, mode: Mode = "hybrid", top: int = 15, per_direction: int = 3
     ) -> Recommendation:
         with self._lock:
-            corpus = self._corpus
             assessments = [assess(p, self.benchmarks) for p in profile.products if p.unit_consumption is not None]
             if mode == "names":
                 return self._names_only(profile, assessments, top)
@@ -250,7 +338,7 @@ class HybridIndex:
             text = self._query_text(profile)
             fused, lex, dense = self.technology_scores(profile, mode)
             score = fused + self._boosts(profile, len(fused))
-            allowed = corpus.active.copy()
+            allowed = self._active.copy()
             constraints = profile.constraints
             if constraints is not None:
                 # Unknown figures do not exclude a technology; known ones outside the limits do.
@@ -311,16 +399,17 @@ class HybridIndex:
         """Structured evidence: declared industry, equipment and process tags (vectorised)."""
         w = self.weights
         boost = np.zeros(n, dtype=np.float32)
-        if profile.industry and profile.industry in self._industry_mask:
-            boost += w.industry * self._industry_mask[profile.industry]
-        for wanted, rows_by_tag, weight in (
+        industry = self._industry_rows.rows.get(profile.industry or "")
+        if industry is not None:
+            boost[industry] += w.industry
+        for wanted, tagged, weight in (
             (profile.equipment, self._equipment_rows, w.equipment),
             (profile.processes, self._process_rows, w.process),
         ):
             hits = np.zeros(n, dtype=np.float32)
             for tag in {x.lower() for x in wanted}:
-                rows = rows_by_tag.get(tag)
-                if rows:
+                rows = tagged.rows.get(tag)
+                if rows is not None:
                     hits[rows] += 1
             boost += weight * np.minimum(hits, 2)
         return boost
@@ -328,20 +417,23 @@ class HybridIndex:
     def _direction_evidence(self, score: Array) -> Array:
         """Per direction: its best member technology plus a share of the second best."""
         w = self.weights
-        n_dir = len(self.directions)
+        m = self._members
         finite = np.isfinite(score)
-        floor = float(score[finite].min()) if finite.any() else 0.0
-        member = score[self._m_tech] - np.where(self._m_primary, 0.0, w.secondary_penalty).astype(np.float32)
-        member = np.where(np.isfinite(member), member, floor)
-        best = np.full(n_dir, floor, dtype=np.float32)
-        np.maximum.at(best, self._m_dir, member)
-        # Remove one best member per direction, then the maximum of the rest is the second best.
-        is_best = np.flatnonzero(member == best[self._m_dir])
-        _, first = np.unique(self._m_dir[is_best], return_index=True)
-        rest = member.copy()
-        rest[is_best[first]] = floor
-        second = np.full(n_dir, floor, dtype=np.float32)
-        np.maximum.at(second, self._m_dir, rest)
+        floor = np.float32(score[finite].min() if finite.any() else 0.0)
+        best = np.full(len(self.directions), floor, dtype=np.float32)
+        second = best.copy()
+        if m.tech.size:
+            member = score[m.tech] - np.float32(w.secondary_penalty) * m.secondary
+            member = np.where(np.isfinite(member), member, floor).astype(np.float32)
+            starts = m.start[m.filled]
+            top = np.maximum(np.maximum.reduceat(member, starts), floor)
+            # Set aside one best member per direction; the maximum of the rest is the second best.
+            is_top = member == np.repeat(top, m.length[m.filled])
+            first = np.minimum.reduceat(np.where(is_top, np.arange(member.size), member.size), starts)
+            rest = member.copy()
+            rest[first[first < member.size]] = floor
+            best[m.filled] = top
+            second[m.filled] = np.maximum(np.maximum.reduceat(rest, starts), floor)
         return best + w.second_best * (second - floor)
 
     def _structured_reasons(self, t: TechnologyDoc, profile: Profile) -> list[Reason]:
@@ -370,12 +462,14 @@ class HybridIndex:
         energy: float | None,
         mode: Mode,
     ) -> list[TechnologyHit]:
-        members = self._m_tech[self._m_dir == k]
+        members = self._members.members(k)
         members = members[np.isfinite(score[members])]
-        members = members[np.argsort(-score[members])][:limit]
+        if members.size > limit > 0:
+            members = members[np.argpartition(-score[members], limit - 1)[:limit]]
+        members = members[np.argsort(-score[members], kind="stable")][:limit]
         out = []
         for i in members:
-            t = self._corpus.docs[int(i)]
+            t = self._docs[int(i)]
             reasons = self._structured_reasons(t, profile)
             if mode != "dense":
                 terms = _matched_terms(text, [t.name_zh, *t.symptoms, *t.equipment, *t.processes])
