@@ -38,7 +38,12 @@ typecheck:
 pytest:
 	LOWCARBON_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
-test: install-dev postgres lint typecheck pytest
+# Browser tests drive Debian's chromium (`playwright install` cannot download browsers here).
+.PHONY: browser-deps
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-noto-cjk)
+
+test: install-dev postgres browser-deps lint typecheck pytest
 
 bench: install-dev
 	$(BIN)/python bench/recommend.py
