@@ -190,6 +190,7 @@ class HybridIndex:
         self.directions = list(directions)
         self.direction_pos = {d.code: i for i, d in enumerate(self.directions)}
         self.direction_names = {d.code: d.name_zh for d in self.directions}
+        self.section_names = {d.section: d.section_name_zh or d.section for d in self.directions}
         self.benchmarks = list(benchmarks)
         self._lock = threading.RLock()
         self.encoded_on_build = 0
@@ -439,7 +440,8 @@ class HybridIndex:
     def _structured_reasons(self, t: TechnologyDoc, profile: Profile) -> list[Reason]:
         reasons = []
         if profile.industry and profile.industry in (t.section, *t.industries):
-            reasons.append(Reason("industry", f"适用于所选行业（{profile.industry}）"))
+            name = self.section_names.get(profile.industry, profile.industry)
+            reasons.append(Reason("industry", f"适用于所选行业（{name}）"))
         wanted_equipment = {e.lower() for e in profile.equipment}
         eq = [e for e in t.equipment if e.lower() in wanted_equipment]
         if eq:
