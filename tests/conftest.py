@@ -14,13 +14,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from api.app import create_app
 from api.settings import Settings
 from catalogue import migrate
 from catalogue.db import make_engine, unit_of_work
 from catalogue.seed import load_seed
+from tests.accounts_support import Account, make_accounts
 
 PG_URL = os.environ.get("LOWCARBON_TEST_DATABASE_URL", "")
 REPO = Path(__file__).resolve().parent.parent
@@ -132,3 +135,17 @@ def make_settings(db: str, tmp_path: Path, vectors: Path, **overrides: object) -
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(db_url: str, tmp_path: Path, vectors_dir: Path) -> Iterator[TestClient]:
+    """The app on a fresh seeded database, lexical recommender (fast; the dense path has its own tests)."""
+    app = create_app(make_settings(db_url, tmp_path, vectors_dir, embedding_backend="none"))
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def cast(db_url: str) -> dict[str, Account]:
+    """One account of each kind (see tests.accounts_support.CAST), with API tokens."""
+    return make_accounts(db_url)

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from api.app import create_app
 from api.auth import SESSION_COOKIE
 from catalogue.models import AuthToken, Provider, User
 from tests.accounts_support import db_session
-from tests.conftest import make_settings
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def client(db_url: str, tmp_path: Path, vectors_dir: Path) -> Iterator[TestClient]:
-    app = create_app(make_settings(db_url, tmp_path, vectors_dir, embedding_backend="none"))
-    with TestClient(app) as c:
-        yield c
 
 
 def register(client: TestClient, email: str, role: str = "enterprise", **extra: object) -> dict[str, object]:

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from tests.accounts_support import Account, make_accounts
-from tests.conftest import make_settings
-
-
-@pytest.fixture
-def client(db_url: str, tmp_path: Path, vectors_dir: Path) -> Iterator[TestClient]:
-    app = create_app(make_settings(db_url, tmp_path, vectors_dir, embedding_backend="none"))
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from catalogue import enterprise
 from catalogue.db import make_engine, unit_of_work
 from catalogue.models import Bookmark, SavedProfile
 from tests.accounts_support import Account, make_accounts
-from tests.conftest import make_settings
 from tests.test_pages_portal import Visitor, count_rows, sign_in
 
 PROFILE = {
@@ -26,13 +22,6 @@ PROFILE = {
     "energy": None,
     "constraints": None,
 }
-
-
-@pytest.fixture
-def client(db_url: str, tmp_path: Path, vectors_dir: Path) -> Iterator[TestClient]:
-    app = create_app(make_settings(db_url, tmp_path, vectors_dir, embedding_backend="none"))
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,13 +14,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from starlette.datastructures import FormData, UploadFile
 
-from api.app import create_app
 from catalogue.accounts import TokenKind, issue_token
 from catalogue.db import make_engine, unit_of_work
 from catalogue.models import AuditEvent, Provider, Submission, User
 from catalogue.records import FIGURE_FIELDS, TechnologyRecord
-from tests.accounts_support import Account, make_accounts, sample_record
-from tests.conftest import make_settings
+from tests.accounts_support import Account, sample_record
 from web import record_form
 
 # ------------------------------------------------------------------ helpers shared by the page tests
@@ -140,18 +138,6 @@ def count_rows(db_url: str, model: Any, *where: Any) -> int:
         n = len(session.exec(select(model).where(*where)).all())
     engine.dispose()
     return n
-
-
-@pytest.fixture
-def client(db_url: str, tmp_path: Path, vectors_dir: Path) -> Iterator[TestClient]:
-    app = create_app(make_settings(db_url, tmp_path, vectors_dir, embedding_backend="none"))
-    with TestClient(app) as c:
-        yield c
-
-
-@pytest.fixture
-def cast(db_url: str) -> dict[str, Account]:
-    return make_accounts(db_url)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -38,13 +37,6 @@ WIZARD = {
     "equipment": ["回转窑"],
     "constraints.max_payback_years": "5",
 }
-
-
-@pytest.fixture
-def client(db_url: str, tmp_path: Path, vectors_dir: Path) -> Iterator[TestClient]:
-    app = create_app(make_settings(db_url, tmp_path, vectors_dir, embedding_backend="none"))
-    with TestClient(app) as c:
-        yield c
 
 
 def _technologies(client: TestClient) -> list[dict[str, Any]]:

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from api.app import create_app
 from catalogue.audit import AuditTrailImmutable
 from catalogue.db import make_engine, unit_of_work
 from catalogue.models import AuditEvent, Technology
-from tests.accounts_support import Account, make_accounts, sample_record
-from tests.conftest import make_settings
-
-
-@pytest.fixture
-def client(db_url: str, tmp_path: Path, vectors_dir: Path) -> Iterator[TestClient]:
-    app = create_app(make_settings(db_url, tmp_path, vectors_dir, embedding_backend="none"))
-    with TestClient(app) as c:
-        yield c
-
-
-@pytest.fixture
-def cast(db_url: str) -> dict[str, Account]:
-    return make_accounts(db_url)
+from tests.accounts_support import Account, sample_record
 
 
 def step(client: TestClient, who: Account, sub: dict[str, Any], name: str, comment: str = "") -> Any:
