@@ -6,6 +6,7 @@ Pure file access and validation; no database. The loader (seed.py) and the check
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,16 @@ def load_vocabulary(seed_dir: Path = SEED_DIR) -> dict[str, dict[str, list[str]]
     return vocab
 
 
+def canonical_json(text: str) -> str:
+    """The one layout for seed files (2-space indent, UTF-8 characters, final newline): with a single
+    layout, a review diff shows only what changed in the data."""
+    return json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+
+
+def technology_paths(seed_dir: Path = SEED_DIR) -> list[Path]:
+    return sorted((seed_dir / "technologies").glob("*/*.json"))
+
+
 def load_technologies(seed_dir: Path = SEED_DIR) -> TechnologySeed:
     """Every technologies/<section>/<code>.json, validated; problems collected, not raised."""
     taxonomy = load_taxonomy(seed_dir)
@@ -55,15 +66,18 @@ def load_technologies(seed_dir: Path = SEED_DIR) -> TechnologySeed:
     result = TechnologySeed()
     seen_codes: dict[str, str] = {}
     seen_names: dict[str, str] = {}
-    for path in sorted((seed_dir / "technologies").glob("*/*.json")):
+    for path in technology_paths(seed_dir):
         rel = str(path.relative_to(seed_dir))
+        text = path.read_text(encoding="utf-8")
         try:
-            record = TechnologyRecord.model_validate_json(path.read_text(encoding="utf-8"))
+            record = TechnologyRecord.model_validate_json(text)
         except ValidationError as exc:
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"])
                 result.problems.append(SeedProblem(rel, f"{loc}: {err['msg']}"))
             continue
+        if text != canonical_json(text):
+            result.problems.append(SeedProblem(rel, "layout is not canonical: python -m catalogue.seed_files --format"))
         if path.stem != record.code:
             result.problems.append(SeedProblem(rel, f"file name must equal code '{record.code}'"))
         if path.parent.name != record.section:
@@ -90,8 +104,21 @@ def direction_coverage(records: list[TechnologyRecord]) -> Counter[str]:
     return Counter(code for r in records for code in r.directions)
 
 
+def format_files(seed_dir: Path = SEED_DIR) -> int:
+    """Rewrite every technology file in the canonical layout; returns how many changed."""
+    changed = 0
+    for path in technology_paths(seed_dir):
+        text = path.read_text(encoding="utf-8")
+        if text != canonical_json(text):
+            path.write_text(canonical_json(text), encoding="utf-8")
+            changed += 1
+    return changed
+
+
 def main() -> None:
-    """Print seed problems and coverage: `python -m catalogue.seed_files`."""
+    """Print seed problems and coverage: `python -m catalogue.seed_files [--format]`."""
+    if "--format" in sys.argv[1:]:
+        print(f"{format_files()} files rewritten in the canonical layout")
     seed = load_technologies()
     for problem in seed.problems:
         print("PROBLEM", problem)
