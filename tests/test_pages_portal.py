@@ -80,11 +80,12 @@ def sign_in(client: TestClient, db_url: str, account: Account) -> Visitor:
 
 
 def form_fields(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """The technology form as a browser would post it for `record` (tags typed as free text)."""
+    """The technology form as a browser would post it for `record`: values as the form shows them,
+    tags typed as free text."""
     fields: list[tuple[str, str]] = []
     for name in record_form.TEXT_FIELDS:
         value = record.get(name)
-        fields.append((name, "" if value is None else str(value)))
+        fields.append((name, record_form.as_text(value)))
     fields += [("directions", d) for d in record.get("directions", [])]
     fields += [("industries", i) for i in record.get("industries", [])]
     for name in record_form.TAG_FIELDS:
@@ -94,12 +95,12 @@ def form_fields(record: dict[str, Any]) -> list[tuple[str, str]]:
         figure = record.get(name) or {}
         for part in record_form.figure_parts(name):
             value = figure.get(part)
-            fields.append((f"{name}.{part}", "" if value is None else str(value)))
+            fields.append((f"{name}.{part}", record_form.as_text(value)))
     for name, columns in record_form.ROW_FIELDS.items():
         for i, row in enumerate(record.get(name) or []):
             for column in columns:
                 value = row.get(column)
-                fields.append((f"{name}.{i}.{column}", "" if value is None else str(value)))
+                fields.append((f"{name}.{i}.{column}", record_form.as_text(value)))
     return fields
 
 

@@ -97,7 +97,8 @@ def blank_form(section: str = "") -> RecordForm:
     )
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A stored value as the form shows it (35.0 shows as 35)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -108,7 +109,7 @@ def _as_text(value: Any) -> str:
 def from_record(record: dict[str, Any]) -> RecordForm:
     """A stored record as the form shows it."""
     form = RecordForm(
-        values={name: _as_text(record.get(name)) for name in TEXT_FIELDS},
+        values={name: as_text(record.get(name)) for name in TEXT_FIELDS},
         directions=list(record.get("directions") or []),
         industries=list(record.get("industries") or []),
         tags={name: list(record.get(name) or []) for name in TAG_FIELDS},
@@ -116,9 +117,9 @@ def from_record(record: dict[str, Any]) -> RecordForm:
     )
     for name in FIGURE_FIELDS:
         figure = record.get(name) or {}
-        form.figures[name] = {part: _as_text(figure.get(part)) for part in figure_parts(name)}
+        form.figures[name] = {part: as_text(figure.get(part)) for part in figure_parts(name)}
     for name, columns in ROW_FIELDS.items():
-        form.rows[name] = [{c: _as_text(row.get(c)) for c in columns} for row in record.get(name) or []]
+        form.rows[name] = [{c: as_text(row.get(c)) for c in columns} for row in record.get(name) or []]
     return form
 
 
