@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+from api import ratelimit
 from api.auth import SESSION_COOKIE
+from catalogue.errors import TooManyRequests
 from catalogue.models import AuthToken, Provider, User
 from tests.accounts_support import db_session
 
@@ -101,6 +104,22 @@ def test_login_is_rate_limited(client: TestClient) -> None:
     assert statuses == [401] * 10 + [429]
     limited = client.post("/api/v1/auth/login", json={"email": "x@plant.cn", "password": "wrong password!"})
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+
+
+def test_rate_limit_window_slides_rather_than_resetting_on_the_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1_000_000.0]
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
+    limiter = ratelimit.RateLimiter({"login": 3})
+    for t in (50.0, 55.0, 59.0):  # three attempts just before what would be a clock-minute boundary
+        clock[0] = 1_000_000.0 + t
+        limiter.hit("login", "10.0.0.1")
+    clock[0] = 1_000_000.0 + 61.0  # a fixed window would have reset here
+    with pytest.raises(TooManyRequests) as refused:
+        limiter.hit("login", "10.0.0.1")
+    assert refused.value.headers == {"Retry-After": "49"}  # the first attempt leaves the window at 110 s
+    limiter.hit("login", "10.0.0.2")  # other addresses are counted apart
+    clock[0] = 1_000_000.0 + 110.5
+    limiter.hit("login", "10.0.0.1")  # one slot free again
 
 
 def test_cookie_session_needs_csrf_for_unsafe_api_calls(client: TestClient) -> None:
