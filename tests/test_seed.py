@@ -12,7 +12,14 @@ from catalogue.models import Benchmark, EquipmentLevel, Technology, TechnologyVe
 from catalogue.queries import stats
 from catalogue.records import FIGURE_FIELDS
 from catalogue.seed import load_seed
-from catalogue.seed_files import load_taxonomy, load_technologies, load_vocabulary
+from catalogue.seed_files import (
+    SEED_DIR,
+    format_files,
+    layout_problems,
+    load_taxonomy,
+    load_technologies,
+    load_vocabulary,
+)
 from tests.conftest import SHARED
 
 INDUSTRY_SECTIONS = {
@@ -90,6 +97,27 @@ def test_benchmarks_are_consistent(sqlite_url: str) -> None:
 def test_seed_technology_files_are_valid() -> None:
     seed = load_technologies()
     assert not seed.problems, [str(p) for p in seed.problems[:10]]
+
+
+def test_seed_files_keep_the_canonical_layout() -> None:
+    assert not layout_problems(), [str(p) for p in layout_problems()[:10]]
+
+
+def test_format_rewrites_off_layout_files_and_leaves_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "technologies" / "steel").mkdir(parents=True)
+    source = next((SEED_DIR / "technologies" / "steel").glob("*.json"))
+    tidy = source.read_text(encoding="utf-8")
+    messy = tmp_path / "technologies" / "steel" / "messy.json"
+    messy.write_text(json.dumps(json.loads(tidy), indent=4), encoding="utf-8")  # \u escapes, no final newline
+    broken = tmp_path / "technologies" / "steel" / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    (tmp_path / "technologies" / "steel" / "tidy.json").write_text(tidy, encoding="utf-8")
+
+    assert [p.file for p in layout_problems(tmp_path)] == ["technologies/steel/messy.json"]
+    assert format_files(tmp_path) == 1
+    assert messy.read_text(encoding="utf-8") == tidy  # the data is unchanged, only the layout
+    assert broken.read_text(encoding="utf-8") == "{not json"  # reported by the loader, not rewritten
+    assert layout_problems(tmp_path) == []
 
 
 def test_seed_library_coverage_and_figures() -> None:
