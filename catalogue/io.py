@@ -18,25 +18,12 @@ from sqlmodel import Session, col, select
 
 from catalogue.errors import FieldError, InvalidData
 from catalogue.models import Technology
-from catalogue.records import FIGURE_FIELDS, TechnologyRecord
+from catalogue.records import FIGURE_FIELDS, SCALAR_FIELDS, TechnologyRecord
 from catalogue.technologies import apply_record, new_technology, publish, reference_errors
 from catalogue.workflow import Status
 
 FORMATS = ("json", "csv", "xlsx")
-SCALAR_COLUMNS = (
-    "code",
-    "name_zh",
-    "name_en",
-    "section",
-    "summary",
-    "principle",
-    "key_indicators",
-    "applicability",
-    "maturity",
-    "trl",
-    "evidence_level",
-    "provider",
-)
+SCALAR_COLUMNS = SCALAR_FIELDS
 LIST_COLUMNS = ("directions", "industries", "processes", "equipment", "symptoms")
 JSON_COLUMNS = ("scale_limits", "cases", "sources")
 FIGURE_PARTS = ("min", "max", "reference_scale", "source")

@@ -157,6 +157,21 @@ class TechnologyRecord(BaseModel):
         return self
 
 
+SCALAR_FIELDS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "section",
+    "summary",
+    "principle",
+    "key_indicators",
+    "applicability",
+    "maturity",
+    "trl",
+    "evidence_level",
+    "provider",
+)  # one value each: a column in a spreadsheet, an input in a form
+
 FIGURE_FIELDS = (
     "saving_rate_pct",
     "specific_saving",

@@ -16,21 +16,9 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from catalogue.errors import FieldError
-from catalogue.records import FIGURE_FIELDS, EvidenceLevel, Maturity, TechnologyRecord
+from catalogue.records import FIGURE_FIELDS, SCALAR_FIELDS, EvidenceLevel, Maturity, TechnologyRecord
 
-TEXT_FIELDS = (
-    "code",
-    "name_zh",
-    "name_en",
-    "section",
-    "summary",
-    "principle",
-    "key_indicators",
-    "applicability",
-    "maturity",
-    "trl",
-    "evidence_level",
-)
+TEXT_FIELDS = tuple(f for f in SCALAR_FIELDS if f != "provider")  # the provider is the submitter's organisation
 OPTIONAL_TEXT = ("name_en",)
 TAG_FIELDS = ("processes", "equipment")  # vocabulary checkboxes plus free text
 FIGURE_PARTS = ("min", "max", "reference_scale", "source")
